@@ -1,0 +1,1 @@
+"""In-process adapters: real implementations for the embedded default and the tests."""

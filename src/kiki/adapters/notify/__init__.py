@@ -1,0 +1,1 @@
+"""Notifiers that reach people through apprise URLs."""

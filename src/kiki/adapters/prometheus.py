@@ -1,0 +1,64 @@
+"""Prometheus metrics with the seed's names, on a registry owned by the app (not the global one)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+from kiki.core.platform import Platform
+
+
+class PrometheusMetrics:
+    """Implements SyncFlow's OptimizerMetrics port."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        self.budget_shifts = Counter(
+            "syncflow_budget_shifts",
+            "Budget reallocations applied, by source and destination platform.",
+            ["from_platform", "to_platform"],
+            registry=r,
+        )
+        self.platform_efficiency = Gauge(
+            "syncflow_platform_efficiency",
+            "Last measured LTV/CAC ratio per platform.",
+            ["platform"],
+            registry=r,
+        )
+        self.platforms_left_out = Counter(
+            "syncflow_platforms_left_out",
+            "Platforms left out of a cycle for want of data, by reason.",
+            ["platform", "reason"],
+            registry=r,
+        )
+        self.platform_api_errors = Counter(
+            "syncflow_platform_api_errors",
+            "Failed platform API calls, by platform and operation.",
+            ["platform", "operation"],
+            registry=r,
+        )
+        self.cycle_duration = Histogram(
+            "syncflow_cycle_duration_seconds",
+            "Wall time of one client's optimisation cycle.",
+            buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+            registry=r,
+        )
+
+    def observe_efficiency(self, platform: Platform, value: float) -> None:
+        self.platform_efficiency.labels(platform=platform.value).set(value)
+
+    def count_shift(self, source: Platform, destination: Platform) -> None:
+        self.budget_shifts.labels(from_platform=source.value, to_platform=destination.value).inc()
+
+    def count_left_out(self, platform: Platform, reason: str) -> None:
+        self.platforms_left_out.labels(platform=platform.value, reason=reason).inc()
+
+    def count_platform_error(self, platform: Platform, operation: str) -> None:
+        self.platform_api_errors.labels(platform=platform.value, operation=operation).inc()
+
+    def observe_cycle(self, duration_s: float) -> None:
+        self.cycle_duration.observe(duration_s)
+
+    def value(self, name: str, labels: dict[str, str] | None = None) -> float:
+        """A sample's current value (0.0 if never set), for tests and reports."""
+        return self.registry.get_sample_value(name, labels or {}) or 0.0

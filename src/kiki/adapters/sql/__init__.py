@@ -1,0 +1,1 @@
+"""SQL adapters on SQLAlchemy 2: SQLite embedded, PostgreSQL in production; Alembic migrations."""

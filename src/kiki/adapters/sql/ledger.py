@@ -1,0 +1,87 @@
+"""SqlLedger: the Ledger port on SQLite or PostgreSQL, append-only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from kiki.adapters.sql.engine import translate_errors
+from kiki.adapters.sql.tables import ledger_transfers as t
+from kiki.core.money import Money
+from kiki.syncledger.errors import TransferConflictError
+from kiki.syncledger.ledger import Transfer, TransferKind
+
+
+class SqlLedger:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def record(self, transfer: Transfer) -> bool:
+        with translate_errors("recording a transfer"):
+            try:
+                with self._engine.begin() as conn:
+                    existing = self._find(conn, transfer.transfer_id)
+                    if existing is None:
+                        conn.execute(t.insert().values(**_row(transfer)))
+                        return True
+            except IntegrityError:
+                # A concurrent writer recorded the same id first: compare with theirs.
+                with self._engine.connect() as conn:
+                    existing = self._find(conn, transfer.transfer_id)
+        if existing is None or not existing.same_content(transfer):
+            raise TransferConflictError(
+                f"transfer {transfer.transfer_id!r} is already recorded with different content"
+            )
+        return False
+
+    def transfers(
+        self, *, client_id: str | None = None, since: datetime | None = None
+    ) -> list[Transfer]:
+        query = sa.select(t).order_by(t.c.seq)
+        if client_id is not None:
+            query = query.where(t.c.client_id == client_id)
+        if since is not None:
+            query = query.where(t.c.at >= since)
+        with translate_errors("reading transfers"), self._engine.connect() as conn:
+            return [_transfer(row) for row in conn.execute(query)]
+
+    @staticmethod
+    def _find(conn: sa.Connection, transfer_id: str) -> Transfer | None:
+        row = conn.execute(sa.select(t).where(t.c.transfer_id == transfer_id)).first()
+        return None if row is None else _transfer(row)
+
+
+def _row(transfer: Transfer) -> dict[str, object]:
+    return {
+        "transfer_id": transfer.transfer_id,
+        "client_id": transfer.client_id,
+        "shift_id": transfer.shift_id,
+        "kind": transfer.kind.value,
+        "source": transfer.source,
+        "destination": transfer.destination,
+        "amount_micros": transfer.amount.micros,
+        "reason": transfer.reason,
+        "at": transfer.at,
+        "corrects": transfer.corrects,
+        "bound_for": transfer.bound_for,
+    }
+
+
+def _transfer(row: sa.Row[tuple[object, ...]]) -> Transfer:
+    m = row._mapping
+    return Transfer(
+        transfer_id=m["transfer_id"],
+        client_id=m["client_id"],
+        shift_id=m["shift_id"],
+        kind=TransferKind(m["kind"]),
+        source=m["source"],
+        destination=m["destination"],
+        amount=Money(int(m["amount_micros"])),
+        reason=m["reason"],
+        at=m["at"],
+        corrects=m["corrects"],
+        bound_for=m["bound_for"],
+    )

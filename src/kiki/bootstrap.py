@@ -1,0 +1,127 @@
+"""The one place that picks adapters: ``build(settings)`` returns the wired application."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from kiki.adapters.memory.notify import ConsoleNotifier, FanoutNotifier, RecordingNotifier
+from kiki.adapters.memory.state import InMemoryStateStore
+from kiki.adapters.notify.apprise import AppriseNotifier
+from kiki.adapters.prometheus import PrometheusMetrics
+from kiki.adapters.redis.state import RedisStateStore
+from kiki.adapters.sql.audit import SqlAuditLog
+from kiki.adapters.sql.client_config import SqlClientConfigStore
+from kiki.adapters.sql.engine import make_engine, upgrade
+from kiki.adapters.sql.ledger import SqlLedger
+from kiki.core.clock import Clock, SystemClock
+from kiki.core.state import StateStore
+from kiki.platforms.sandbox import SandboxMarket, demo_accounts
+from kiki.platforms.sandbox_values import SandboxValueSource
+from kiki.settings import Settings
+from kiki.syncflow.domain.config import OptimizerConfig
+from kiki.syncflow.services.run_optimization_cycle import CycleReport, run_optimization_cycle
+from kiki.syncnotify.ports import Notifier
+
+
+@dataclass
+class App:
+    """Everything an entrypoint needs, wired; entrypoints never import ``kiki.adapters``."""
+
+    settings: Settings
+    clock: Clock
+    engine: Engine
+    market: SandboxMarket
+    values: SandboxValueSource
+    ledger: SqlLedger
+    audit: SqlAuditLog
+    configs: SqlClientConfigStore
+    state: StateStore
+    metrics: PrometheusMetrics
+    notifier: Notifier
+    recorded: RecordingNotifier = field(default_factory=RecordingNotifier)
+    sandbox_file: Path | None = None
+
+    def run_cycle(self, client_id: str, *, dry_run: bool = False) -> CycleReport:
+        return run_optimization_cycle(
+            client_id,
+            gateway=self.market,
+            values=self.values,
+            ledger=self.ledger,
+            audit=self.audit,
+            notifier=self.notifier,
+            configs=self.configs,
+            state=self.state,
+            metrics=self.metrics,
+            clock=self.clock,
+            dry_run=dry_run,
+            lock_ttl_s=self.settings.cycle_lock_ttl_s,
+        )
+
+    def open_sandbox_client(self, client_id: str) -> None:
+        """Give ``client_id`` the six demo ad accounts in the sandbox market."""
+        for platform, spec in demo_accounts().items():
+            self.market.open_account(client_id, platform, spec)
+
+    def close(self) -> None:
+        """Keep the sandbox's accounts for the next command, and release the database."""
+        if self.sandbox_file is not None:
+            self.sandbox_file.parent.mkdir(parents=True, exist_ok=True)
+            self.sandbox_file.write_text(json.dumps(self.market.snapshot(), indent=2))
+        self.engine.dispose()
+
+
+def optimizer_defaults(settings: Settings) -> OptimizerConfig:
+    return OptimizerConfig(
+        efficiency_threshold=settings.efficiency_threshold,
+        reallocation_percent=settings.reallocation_percent,
+        cooldown_s=settings.shift_cooldown_s,
+    )
+
+
+def build(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    market: SandboxMarket | None = None,
+    quiet: bool = False,
+    persist_sandbox: bool = True,
+) -> App:
+    """Wire the app from ``settings``; migrate the database to the current schema."""
+    clock = clock or SystemClock()
+    engine = make_engine(settings.resolved_database_url())
+    upgrade(engine)
+    sandbox_file = settings.data_dir / "sandbox.json" if persist_sandbox else None
+    if market is None:
+        market = SandboxMarket(clock)
+        if sandbox_file is not None and sandbox_file.is_file():
+            market.restore(json.loads(sandbox_file.read_text()))
+    state: StateStore = (
+        RedisStateStore.from_url(settings.redis_url)
+        if settings.redis_url
+        else InMemoryStateStore(clock)
+    )
+    recorded = RecordingNotifier()
+    notifiers: list[Notifier] = [recorded]
+    if not quiet:
+        notifiers.append(ConsoleNotifier())
+    if settings.notify_urls:
+        notifiers.append(AppriseNotifier(settings.notify_urls))
+    return App(
+        settings=settings,
+        clock=clock,
+        engine=engine,
+        market=market,
+        values=SandboxValueSource(market),
+        ledger=SqlLedger(engine),
+        audit=SqlAuditLog(engine),
+        configs=SqlClientConfigStore(engine, optimizer_defaults(settings)),
+        state=state,
+        metrics=PrometheusMetrics(),
+        notifier=FanoutNotifier(*notifiers),
+        recorded=recorded,
+        sandbox_file=sandbox_file,
+    )

@@ -1,0 +1,1 @@
+"""The ``kiki`` command line (Typer + Rich), one module per command group."""

@@ -1,0 +1,55 @@
+"""The ``kiki`` entrypoint: the command groups and the one table from error to exit code."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from rich.console import Console
+
+from kiki.cli import audit, db, demo, ledger, optimize, sandbox
+from kiki.core.errors import ConfigurationError, InvalidInputError, KikiError
+from kiki.platforms.errors import UnknownClientError
+
+app = typer.Typer(
+    name="kiki",
+    help="KIKI: move advertising money safely across six ad platforms.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("demo")(demo.demo)
+app.command("optimize")(optimize.optimize)
+app.add_typer(ledger.app, name="ledger")
+app.add_typer(audit.app, name="audit")
+app.add_typer(db.app, name="db")
+app.add_typer(sandbox.app, name="sandbox")
+
+# Exit codes: 0 ok, 1 operation failed, 2 bad input (usage errors, too, as click does),
+# 3 unknown client, 4 configuration.
+_EXIT_CODES: list[tuple[type[KikiError], int]] = [
+    (InvalidInputError, 2),
+    (UnknownClientError, 3),
+    (ConfigurationError, 4),
+    (KikiError, 1),
+]
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except KikiError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(next(code for kind, code in _EXIT_CODES if isinstance(exc, kind)))
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        Console(stderr=True).print("aborted")
+        sys.exit(1)
+    except Exception as exc:  # click's usage errors carry their own exit code
+        code = getattr(exc, "exit_code", None)
+        show = getattr(exc, "show", None)
+        if code is None or show is None:
+            raise
+        show()
+        sys.exit(code)

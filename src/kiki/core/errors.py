@@ -1,0 +1,41 @@
+"""The root of KIKI's error tree; every error the package raises descends from it.
+
+KikiError
+├── InvalidInputError            bad input at an edge; names the field and the rule
+├── ConfigurationError           settings that cannot work (placeholder secret, bad URL)
+├── StorageError                 a database or state store failed (adapters translate)
+├── syncflow.errors.SyncFlowError
+│   └── CycleInProgressError     another optimisation cycle holds the client's lock
+├── platforms.errors.PlatformError
+│   ├── PlatformUnavailableError the platform API failed or timed out
+│   └── UnknownClientError       the gateway knows no such client
+├── syncledger.errors.LedgerError
+│   └── TransferConflictError    a transfer id reused with different content
+├── syncshield.errors.AuditError
+│   └── AuditChainBrokenError    verification found an edited or missing entry
+└── syncnotify.errors.NotifyError
+    └── DeliveryError            an alert could not be delivered
+"""
+
+from __future__ import annotations
+
+
+class KikiError(Exception):
+    """Root of every error KIKI raises on purpose."""
+
+
+class InvalidInputError(KikiError, ValueError):
+    """Input that breaks a rule; ``field`` names where, the message says which rule."""
+
+    def __init__(self, field: str, rule: str) -> None:
+        super().__init__(f"{field}: {rule}")
+        self.field = field
+        self.rule = rule
+
+
+class ConfigurationError(KikiError):
+    """Settings that cannot work."""
+
+
+class StorageError(KikiError):
+    """A database or state store failed; the adapter chains the original error."""

@@ -1,0 +1,12 @@
+"""Ad-platform gateways: the port, its errors, and the sandbox market of six simulated platforms."""
+
+from kiki.platforms.errors import PlatformError, PlatformUnavailableError, UnknownClientError
+from kiki.platforms.ports import PlatformGateway, PlatformReading
+
+__all__ = [
+    "PlatformError",
+    "PlatformGateway",
+    "PlatformReading",
+    "PlatformUnavailableError",
+    "UnknownClientError",
+]

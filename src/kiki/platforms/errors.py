@@ -1,0 +1,22 @@
+"""Errors a platform gateway raises; adapters translate SDK and HTTP errors into these."""
+
+from kiki.core.errors import KikiError
+from kiki.core.platform import Platform
+
+
+class PlatformError(KikiError):
+    """A platform gateway failed."""
+
+
+class PlatformUnavailableError(PlatformError):
+    """The platform's API failed or timed out; nothing was changed by the failed call."""
+
+    def __init__(self, platform: Platform, operation: str, detail: str = "") -> None:
+        message = f"{platform.display_name} API unavailable during {operation}"
+        super().__init__(f"{message}: {detail}" if detail else message)
+        self.platform = platform
+        self.operation = operation
+
+
+class UnknownClientError(PlatformError):
+    """The gateway has no accounts for this client."""

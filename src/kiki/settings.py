@@ -1,0 +1,81 @@
+"""One Settings object: ``KIKI_*`` variables, an optional TOML file, and the seeds' defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class Settings(BaseSettings):
+    """Everything the app can be told; ``bootstrap.build`` turns it into adapters.
+
+    The TOML file is named by ``KIKI_CONFIG_FILE`` (default ``kiki.toml`` in the working
+    directory, read only if present). Environment variables win over the file.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="KIKI_", extra="ignore", populate_by_name=True)
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path(".kiki")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite file under data_dir"
+    )
+    redis_url: str | None = Field(
+        default=None, description="Redis URL for locks and mirror state; default: in-process"
+    )
+
+    # SyncFlow (seed 000)
+    efficiency_threshold: float = Field(default=0.15, gt=0, lt=1)
+    reallocation_percent: float = Field(default=0.20, gt=0, le=1)
+    check_interval_s: float = Field(default=300.0, gt=0)
+    shift_cooldown_s: float = Field(default=3600.0, ge=0)
+    cycle_lock_ttl_s: float = Field(default=120.0, gt=0)
+
+    # SyncTwin (seed 004)
+    confidence_threshold: float = Field(default=0.85, gt=0, lt=1)
+    simulations: int = Field(default=10_000, gt=0, le=10_000_000)
+    variance: float = Field(default=0.15, gt=0, lt=1)
+    deviation_threshold: float = Field(default=0.15, gt=0)
+    chaos_cron: str = "0 0 * * *"
+
+    # SyncNotify: apprise URLs (mailto://, slack://, json://, ...); empty means console only.
+    notify_urls: list[str] = Field(default_factory=list)
+
+    # The seed's deployment names, honoured without the prefix too.
+    syncvalue_addr: str | None = Field(
+        default=None, validation_alias=AliasChoices("KIKI_SYNCVALUE_ADDR", "SYNCVALUE_ADDR")
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _no_blank_url(cls, value: str | None) -> str | None:
+        return value or None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,  # noqa: ARG003  # no .env files: explicit only
+        file_secret_settings: PydanticBaseSettingsSource,  # noqa: ARG003
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = Path(os.environ.get("KIKI_CONFIG_FILE") or "kiki.toml")
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_path.is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        return tuple(sources)
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'kiki.sqlite3').resolve()}"

@@ -1,0 +1,1 @@
+"""SyncFlow: the GlobalBudgetOptimizer, moving daily budget to the best LTV/CAC platform."""

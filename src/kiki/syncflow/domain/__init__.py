@@ -1,0 +1,1 @@
+"""SyncFlow's pure domain: efficiency, the cycle plan and its safety limits."""

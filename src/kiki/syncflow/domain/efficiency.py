@@ -1,0 +1,77 @@
+"""Steps 1-4 of the seed's cycle: efficiency, the average, underperformers and the best platform."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kiki.core.money import Money
+from kiki.core.platform import Platform
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformInput:
+    """What the cycle knows about one platform; ``None`` where the data could not be had."""
+
+    platform: Platform
+    ltv: Money | None
+    cac: Money | None
+    daily_budget: Money
+
+
+@dataclass(frozen=True, slots=True)
+class PlatformEfficiency:
+    platform: Platform
+    ltv: Money
+    cac: Money
+    efficiency: float  # LTV / CAC
+    daily_budget: Money
+
+
+def efficiency(ltv: Money, cac: Money) -> float | None:
+    """LTV / CAC; None when CAC is zero or negative (never infinity)."""
+    if cac.micros <= 0:
+        return None
+    return ltv.micros / cac.micros
+
+
+def measurable(inputs: Sequence[PlatformInput]) -> tuple[list[PlatformEfficiency], list[Platform]]:
+    """Split the inputs into platforms with an efficiency and those left out of the cycle."""
+    kept: list[PlatformEfficiency] = []
+    left_out: list[Platform] = []
+    for item in inputs:
+        value = None
+        if item.ltv is not None and item.cac is not None:
+            value = efficiency(item.ltv, item.cac)
+        if value is None or not math.isfinite(value) or item.ltv is None or item.cac is None:
+            left_out.append(item.platform)
+            continue
+        kept.append(PlatformEfficiency(item.platform, item.ltv, item.cac, value, item.daily_budget))
+    return kept, left_out
+
+
+def average_efficiency(platforms: Sequence[PlatformEfficiency]) -> float:
+    """Plain mean of the platforms taken into account; 0.0 for none."""
+    if not platforms:
+        return 0.0
+    return math.fsum(p.efficiency for p in platforms) / len(platforms)
+
+
+def cutoff(average: float, threshold: float) -> float:
+    return average * (1.0 - threshold)
+
+
+def underperformers(
+    platforms: Sequence[PlatformEfficiency], average: float, threshold: float
+) -> list[PlatformEfficiency]:
+    """Platforms strictly below average x (1 - threshold), in enum order."""
+    line = cutoff(average, threshold)
+    return sorted((p for p in platforms if p.efficiency < line), key=lambda p: p.platform.rank)
+
+
+def best_platform(platforms: Sequence[PlatformEfficiency]) -> PlatformEfficiency | None:
+    """Highest efficiency; a tie goes to the platform first in the enum order."""
+    if not platforms:
+        return None
+    return min(platforms, key=lambda p: (-p.efficiency, p.platform.rank))

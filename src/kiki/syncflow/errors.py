@@ -1,0 +1,11 @@
+"""SyncFlow's errors."""
+
+from kiki.core.errors import KikiError
+
+
+class SyncFlowError(KikiError):
+    """The optimiser could not do what it was asked."""
+
+
+class CycleInProgressError(SyncFlowError):
+    """Another optimisation cycle holds this client's lock."""

@@ -1,0 +1,36 @@
+"""The Protocols SyncFlow's services need beyond the shared gateway, ledger, audit and notifier."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from kiki.core.money import Money
+from kiki.core.platform import Platform
+from kiki.syncflow.domain.config import OptimizerConfig
+
+
+class ValueSource(Protocol):
+    def platform_ltv(
+        self, client_id: str, platform: Platform, *, lookback_days: int, as_of: datetime
+    ) -> Money | None:
+        """Average LTV of customers the platform acquired in the lookback; None if none were."""
+        ...
+
+
+class ClientConfigStore(Protocol):
+    def get(self, client_id: str) -> OptimizerConfig: ...
+
+    def put(self, client_id: str, config: OptimizerConfig, *, now: datetime) -> None: ...
+
+
+class OptimizerMetrics(Protocol):
+    def observe_efficiency(self, platform: Platform, value: float) -> None: ...
+
+    def count_shift(self, source: Platform, destination: Platform) -> None: ...
+
+    def count_left_out(self, platform: Platform, reason: str) -> None: ...
+
+    def count_platform_error(self, platform: Platform, operation: str) -> None: ...
+
+    def observe_cycle(self, duration_s: float) -> None: ...

@@ -1,0 +1,1 @@
+"""SyncFlow's use cases."""

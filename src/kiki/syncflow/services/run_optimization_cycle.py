@@ -1,0 +1,202 @@
+"""One optimisation cycle for one client: read, plan (the seed's five steps), apply, report."""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from kiki.core.clock import Clock
+from kiki.core.errors import KikiError
+from kiki.core.money import Money
+from kiki.core.platform import Platform
+from kiki.core.state import StateStore
+from kiki.platforms.errors import PlatformError
+from kiki.platforms.ports import PlatformGateway
+from kiki.syncflow.domain.config import OptimizerConfig
+from kiki.syncflow.domain.efficiency import PlatformInput
+from kiki.syncflow.domain.plan import CyclePlan, WindowUsage, plan_cycle
+from kiki.syncflow.ports import ClientConfigStore, OptimizerMetrics, ValueSource
+from kiki.syncflow.services.shift_budget import ShiftOutcome, ShiftResult, shift_budget
+from kiki.syncledger.ledger import IN_TRANSIT, Transfer, TransferKind, account_platform, balances
+from kiki.syncledger.ports import Ledger
+from kiki.syncnotify.ports import Notifier
+from kiki.syncshield.ports import AuditLog
+
+LTV_LOOKBACK_DAYS = 90
+
+
+class CycleStatus(enum.Enum):
+    COMPLETED = "COMPLETED"
+    DRY_RUN = "DRY_RUN"
+    LOCKED = "LOCKED"  # another cycle for this client was running; this one did nothing
+    PAUSED = "PAUSED"  # money is stuck in transit from an earlier shift; no new shifts
+
+
+@dataclass(frozen=True, slots=True)
+class CycleReport:
+    client_id: str
+    status: CycleStatus
+    at: datetime
+    plan: CyclePlan | None = None
+    outcomes: tuple[ShiftOutcome, ...] = ()
+    budgets_before: dict[Platform, Money] = field(default_factory=dict)
+    errors: dict[Platform, str] = field(default_factory=dict)
+
+
+def run_optimization_cycle(
+    client_id: str,
+    *,
+    gateway: PlatformGateway,
+    values: ValueSource,
+    ledger: Ledger,
+    audit: AuditLog,
+    notifier: Notifier,
+    configs: ClientConfigStore,
+    state: StateStore,
+    metrics: OptimizerMetrics,
+    clock: Clock,
+    dry_run: bool = False,
+    lock_ttl_s: float = 120.0,
+) -> CycleReport:
+    """Run one cycle under the client's lock; a concurrent call returns status LOCKED.
+
+    Raises UnknownClientError if the gateway has no accounts for the client.
+    """
+    lock_key = f"syncflow:cycle:{client_id}"
+    token = state.acquire_lock(lock_key, ttl_s=lock_ttl_s)
+    if token is None:
+        return CycleReport(client_id, CycleStatus.LOCKED, clock.now())
+    started = clock.monotonic()
+    try:
+        return _run(
+            client_id,
+            gateway=gateway,
+            values=values,
+            ledger=ledger,
+            audit=audit,
+            notifier=notifier,
+            configs=configs,
+            metrics=metrics,
+            clock=clock,
+            dry_run=dry_run,
+        )
+    finally:
+        metrics.observe_cycle(clock.monotonic() - started)
+        state.release_lock(lock_key, token)
+
+
+def _run(
+    client_id: str,
+    *,
+    gateway: PlatformGateway,
+    values: ValueSource,
+    ledger: Ledger,
+    audit: AuditLog,
+    notifier: Notifier,
+    configs: ClientConfigStore,
+    metrics: OptimizerMetrics,
+    clock: Clock,
+    dry_run: bool,
+) -> CycleReport:
+    now = clock.now()
+    config = configs.get(client_id)
+    inputs, errors = _read_inputs(
+        client_id, config, gateway=gateway, values=values, metrics=metrics, now=now
+    )
+    history = ledger.transfers(client_id=client_id)
+    plan = plan_cycle(inputs, config, usage=window_usage(history, now, config.window_s), now=now)
+    for p in plan.platforms:
+        metrics.observe_efficiency(p.platform, p.efficiency)
+    for platform in plan.left_out:
+        metrics.count_left_out(platform, "no_data" if platform not in errors else "api_error")
+    budgets = {item.platform: item.daily_budget for item in inputs}
+    if dry_run:
+        return CycleReport(client_id, CycleStatus.DRY_RUN, now, plan, (), dict(budgets), errors)
+    if balances(history).get(IN_TRANSIT, Money(0)).micros != 0:
+        return CycleReport(client_id, CycleStatus.PAUSED, now, plan, (), dict(budgets), errors)
+
+    before = dict(budgets)
+    cycle_id = now.strftime("%Y%m%dT%H%M%S.%fZ")
+    outcomes: list[ShiftOutcome] = []
+    for shift in plan.shifts:
+        outcome = shift_budget(
+            client_id,
+            shift,
+            shift_id=f"{client_id}/{cycle_id}/{shift.source.value}",
+            source_budget=budgets[shift.source],
+            destination_budget=budgets[shift.destination],
+            gateway=gateway,
+            ledger=ledger,
+            audit=audit,
+            notifier=notifier,
+            metrics=metrics,
+            clock=clock,
+        )
+        outcomes.append(outcome)
+        if outcome.result is ShiftResult.APPLIED:
+            budgets[shift.source] -= shift.amount
+            budgets[shift.destination] += shift.amount
+        elif outcome.result is ShiftResult.STUCK_IN_TRANSIT:
+            break  # stop moving money until a person has looked
+    return CycleReport(client_id, CycleStatus.COMPLETED, now, plan, tuple(outcomes), before, errors)
+
+
+def _read_inputs(
+    client_id: str,
+    config: OptimizerConfig,
+    *,
+    gateway: PlatformGateway,
+    values: ValueSource,
+    metrics: OptimizerMetrics,
+    now: datetime,
+) -> tuple[list[PlatformInput], dict[Platform, str]]:
+    """Each enabled platform's LTV, CAC and budget; a platform whose API fails is left out."""
+    inputs: list[PlatformInput] = []
+    errors: dict[Platform, str] = {}
+    for platform in gateway.platforms(client_id):
+        if not config.enabled(platform):
+            continue
+        try:
+            reading = gateway.read(client_id, platform)
+        except PlatformError as exc:
+            metrics.count_platform_error(platform, "read")
+            errors[platform] = str(exc)
+            continue
+        try:
+            ltv = values.platform_ltv(
+                client_id, platform, lookback_days=LTV_LOOKBACK_DAYS, as_of=now
+            )
+        except KikiError as exc:
+            errors[platform] = f"LTV unavailable: {exc}"
+            ltv = None
+        inputs.append(PlatformInput(platform, ltv, reading.cac, reading.daily_budget))
+    return inputs, errors
+
+
+def window_usage(
+    history: list[Transfer], now: datetime, window_s: float
+) -> dict[Platform, WindowUsage]:
+    """Per platform: what left it and its net change within [now - window, now]."""
+    since = now - timedelta(seconds=window_s)
+    outflow: dict[Platform, int] = defaultdict(int)
+    net: dict[Platform, int] = defaultdict(int)
+    last_out: dict[Platform, datetime] = {}
+    for t in history:
+        if t.at < since:
+            continue
+        source, destination = account_platform(t.source), account_platform(t.destination)
+        if source is not None:
+            net[source] -= t.amount.micros
+            if t.kind is TransferKind.SHIFT_OUT:
+                outflow[source] += t.amount.micros
+                last_out[source] = max(t.at, last_out.get(source, t.at))
+        if destination is not None:
+            net[destination] += t.amount.micros
+            if t.kind is TransferKind.ROLLBACK:
+                outflow[destination] -= t.amount.micros  # a rolled-back shift never left
+    platforms = set(outflow) | set(net)
+    return {
+        p: WindowUsage(Money(max(0, outflow[p])), Money(net[p]), last_out.get(p)) for p in platforms
+    }

@@ -1,0 +1,23 @@
+"""The Ledger port: append-only transfers, read back in order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from kiki.syncledger.ledger import Transfer
+
+
+class Ledger(Protocol):
+    def record(self, transfer: Transfer) -> bool:
+        """Append ``transfer``; False if the same transfer is already there (a retry).
+
+        Raises TransferConflictError if its id is taken by a different transfer.
+        """
+        ...
+
+    def transfers(
+        self, *, client_id: str | None = None, since: datetime | None = None
+    ) -> list[Transfer]:
+        """Transfers in recording order; optionally one client's, at or after ``since``."""
+        ...
