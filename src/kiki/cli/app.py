@@ -37,19 +37,8 @@ _EXIT_CODES: list[tuple[type[KikiError], int]] = [
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        # Standalone: usage errors print and exit 2, typer.Exit exits with its code.
+        app()
     except KikiError as exc:
         Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(next(code for kind, code in _EXIT_CODES if isinstance(exc, kind)))
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        Console(stderr=True).print("aborted")
-        sys.exit(1)
-    except Exception as exc:  # click's usage errors carry their own exit code
-        code = getattr(exc, "exit_code", None)
-        show = getattr(exc, "show", None)
-        if code is None or show is None:
-            raise
-        show()
-        sys.exit(code)

@@ -110,7 +110,9 @@ def _run(
     for p in plan.platforms:
         metrics.observe_efficiency(p.platform, p.efficiency)
     for platform in plan.left_out:
-        metrics.count_left_out(platform, "no_data" if platform not in errors else "api_error")
+        metrics.count_left_out(platform, "ltv_unavailable" if platform in errors else "no_data")
+    for platform in errors.keys() - set(plan.left_out):
+        metrics.count_left_out(platform, "api_error")
     budgets = {item.platform: item.daily_budget for item in inputs}
     if dry_run:
         return CycleReport(client_id, CycleStatus.DRY_RUN, now, plan, (), dict(budgets), errors)

@@ -1,0 +1,5 @@
+"""``python -m kiki`` runs the command line."""
+
+from kiki.cli.app import main
+
+main()

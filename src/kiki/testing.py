@@ -1,0 +1,54 @@
+"""Test helpers shipped with the package: a whole app on SQLite, the sandbox and a virtual clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiki.bootstrap import App, build
+from kiki.core.clock import VirtualClock
+from kiki.core.money import Money
+from kiki.core.platform import Platform
+from kiki.platforms.sandbox import SandboxMarket
+from kiki.settings import Settings
+from kiki.syncledger.ledger import IN_TRANSIT, ShiftRecord, balances, summarize_shifts
+
+
+@dataclass
+class Harness:
+    app: App
+    clock: VirtualClock
+    market: SandboxMarket
+
+    @classmethod
+    def build(
+        cls, data_dir: str, *, database_url: str | None = None, **settings: object
+    ) -> Harness:
+        """An app with quiet notifiers, no sandbox file, a virtual clock at Tue 2026-02-03 09:00."""
+        clock = VirtualClock()
+        market = SandboxMarket(clock)
+        config = Settings(data_dir=Path(data_dir), database_url=database_url, **settings)  # type: ignore[arg-type]
+        app = build(config, clock=clock, market=market, quiet=True, persist_sandbox=False)
+        return cls(app=app, clock=clock, market=market)
+
+    def open_client(self, client_id: str) -> None:
+        self.app.open_sandbox_client(client_id)
+
+    def budgets(self, client_id: str) -> dict[Platform, Money]:
+        """Budgets as the market holds them, read around any injected outage."""
+        accounts = self.market.snapshot()["accounts"]
+        assert isinstance(accounts, list)  # noqa: S101  # snapshot's documented shape
+        return {
+            Platform(a["platform"]): Money(a["daily_budget_micros"])
+            for a in accounts
+            if a["client_id"] == client_id
+        }
+
+    def total(self, client_id: str) -> Money:
+        return Money(sum(b.micros for b in self.budgets(client_id).values()))
+
+    def in_transit(self, client_id: str) -> Money:
+        return balances(self.app.ledger.transfers(client_id=client_id)).get(IN_TRANSIT, Money(0))
+
+    def shifts(self, client_id: str) -> list[ShiftRecord]:
+        return summarize_shifts(self.app.ledger.transfers(client_id=client_id))

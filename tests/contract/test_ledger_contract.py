@@ -1,0 +1,140 @@
+"""The Ledger port's contract, run on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from kiki.adapters.sql.ledger import SqlLedger
+from kiki.core.money import Money
+from kiki.syncledger import (
+    IN_TRANSIT,
+    Transfer,
+    TransferConflictError,
+    TransferKind,
+    balances,
+    summarize_shifts,
+)
+
+T0 = datetime(2026, 2, 3, 9, 5, 0, 123456, tzinfo=UTC)
+
+
+def leg(
+    suffix: str,
+    kind: TransferKind,
+    source: str,
+    destination: str,
+    *,
+    shift: str = "s1",
+    client: str = "acme",
+    amount: int = 100_000_000,
+    at: datetime = T0,
+    corrects: str | None = None,
+) -> Transfer:
+    return Transfer(
+        transfer_id=f"{shift}:{suffix}",
+        client_id=client,
+        shift_id=shift,
+        kind=kind,
+        source=source,
+        destination=destination,
+        amount=Money(amount),
+        reason="Efficiency drop",
+        at=at,
+        corrects=corrects,
+        bound_for="budget:PLATFORM_TIKTOK" if kind is TransferKind.SHIFT_OUT else None,
+    )
+
+
+OUT = leg("out", TransferKind.SHIFT_OUT, "budget:PLATFORM_META", IN_TRANSIT)
+IN = leg(
+    "in", TransferKind.SHIFT_IN, IN_TRANSIT, "budget:PLATFORM_TIKTOK", at=T0 + timedelta(seconds=1)
+)
+
+
+def test_records_and_reads_back_transfers_exactly_in_order(engine: Engine) -> None:
+    ledger = SqlLedger(engine)
+    assert ledger.record(OUT) is True
+    assert ledger.record(IN) is True
+    assert ledger.transfers() == [OUT, IN]
+    assert ledger.transfers()[0].at == T0  # microseconds and UTC survive the round trip
+
+
+def test_a_retry_with_the_same_id_records_nothing_new(engine: Engine) -> None:
+    ledger = SqlLedger(engine)
+    ledger.record(OUT)
+    assert ledger.record(OUT) is False
+    assert len(ledger.transfers()) == 1
+
+
+def test_a_reused_id_with_different_content_is_refused_and_the_first_stands(engine: Engine) -> None:
+    ledger = SqlLedger(engine)
+    ledger.record(OUT)
+    other = leg("out", TransferKind.SHIFT_OUT, "budget:PLATFORM_META", IN_TRANSIT, amount=1)
+    with pytest.raises(TransferConflictError):
+        ledger.record(other)
+    assert ledger.transfers() == [OUT]
+
+
+def test_filters_by_client_and_time(engine: Engine) -> None:
+    ledger = SqlLedger(engine)
+    other = leg(
+        "out",
+        TransferKind.SHIFT_OUT,
+        "budget:PLATFORM_META",
+        IN_TRANSIT,
+        shift="s2",
+        client="globex",
+        at=T0 - timedelta(days=2),
+    )
+    for t in (OUT, IN, other):
+        ledger.record(t)
+    assert ledger.transfers(client_id="globex") == [other]
+    assert ledger.transfers(since=T0 - timedelta(days=1)) == [OUT, IN]
+
+
+def test_balances_sum_to_zero_and_a_rollback_corrects_without_editing(engine: Engine) -> None:
+    ledger = SqlLedger(engine)
+    back = leg(
+        "rollback",
+        TransferKind.ROLLBACK,
+        IN_TRANSIT,
+        "budget:PLATFORM_META",
+        shift="s2",
+        corrects="s2:out",
+    )
+    out2 = leg("out", TransferKind.SHIFT_OUT, "budget:PLATFORM_META", IN_TRANSIT, shift="s2")
+    for t in (OUT, IN, out2, back):
+        ledger.record(t)
+    net = balances(ledger.transfers())
+    assert sum(m.micros for m in net.values()) == 0
+    assert net == {
+        "budget:PLATFORM_META": Money(-100_000_000),
+        "budget:PLATFORM_TIKTOK": Money(100_000_000),
+        IN_TRANSIT: Money(0),
+    }
+    assert [(s.shift_id, s.status.value) for s in summarize_shifts(ledger.transfers())] == [
+        ("s1", "APPLIED"),
+        ("s2", "ROLLED_BACK"),
+    ]
+
+
+def test_concurrent_writers_of_the_same_transfer_record_it_once(engine: Engine) -> None:
+    ledger = SqlLedger(engine)
+    results: list[bool] = []
+    barrier = threading.Barrier(4)
+
+    def write() -> None:
+        barrier.wait()
+        results.append(ledger.record(OUT))
+
+    threads = [threading.Thread(target=write) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False, False, False, True]
+    assert ledger.transfers() == [OUT]
