@@ -46,7 +46,7 @@ class Money:
             if not math.isfinite(value):
                 raise InvalidInputError(field, "must be finite (NaN and infinity are not money)")
             # repr is the shortest decimal that round-trips: 0.1 stays 0.1
-            text = repr(value)
+            text = float.__repr__(value)  # also for float subclasses such as numpy.float64
         elif isinstance(value, int | str | Decimal):
             text = str(value).strip()
         else:

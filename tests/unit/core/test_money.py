@@ -45,6 +45,12 @@ def test_refuses_what_is_not_money_naming_the_field(raw: object, rule: str) -> N
     assert caught.value.field == "daily_budget"
 
 
+def test_float_subclasses_such_as_numpy_parse_by_their_value() -> None:
+    import numpy as np
+
+    assert Money.parse(np.float64(735.26)).micros == 735_260_000
+
+
 def test_negative_amounts_parse_only_where_allowed() -> None:
     assert Money.parse("-3.2", allow_negative=True).micros == -3_200_000
 

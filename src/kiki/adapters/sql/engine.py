@@ -68,7 +68,9 @@ def translate_errors(action: str) -> Iterator[None]:
 def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", "kiki.adapters.sql:migrations")
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # ConfigParser interpolates '%': a URL such as '?options=-csearch_path%3Dx' must be escaped.
+    url = engine.url.render_as_string(hide_password=False).replace("%", "%%")
+    config.set_main_option("sqlalchemy.url", url)
     config.attributes["engine"] = engine
     return config
 
