@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 
 from kiki.core.money import Money
 from kiki.core.platform import Platform
+from kiki.platforms.sandbox import SandboxMarket
 from kiki.syncflow.domain.plan import PlannedShift
 from kiki.syncflow.services.run_optimization_cycle import CycleStatus
 from kiki.syncflow.services.shift_budget import ShiftResult, shift_budget
@@ -158,3 +160,25 @@ def test_concurrent_triggers_run_one_cycle_per_client(tmp_path: object) -> None:
 def test_the_lock_is_released_after_a_cycle(h: Harness) -> None:
     h.app.run_cycle("acme")
     assert h.app.state.acquire_lock("syncflow:cycle:acme", ttl_s=1) is not None
+
+
+def test_per_client_settings_in_the_database_steer_the_cycle(h: Harness) -> None:
+    config = h.app.configs.get("acme")
+    h.app.configs.put("acme", replace(config, efficiency_threshold=0.5), now=h.clock.now())
+    assert h.app.run_cycle("acme", dry_run=True).plan.underperformers == ()  # type: ignore[union-attr]
+    h.app.configs.put("acme", replace(config, deny=frozenset({Platform.META})), now=h.clock.now())
+    plan = h.app.run_cycle("acme", dry_run=True).plan
+    assert plan is not None
+    assert Platform.META not in [p.platform for p in plan.platforms]
+    h.app.configs.put("acme", replace(config, reallocation_percent=0.05), now=h.clock.now())
+    report = h.app.run_cycle("acme")
+    assert [o.shift.amount for o in report.outcomes] == [Money(25 * M)]
+
+
+def test_the_sandbox_keeps_budgets_and_shocks_across_a_snapshot(h: Harness) -> None:
+    h.app.run_cycle("acme")
+    copy = SandboxMarket(h.clock)
+    copy.restore(h.market.snapshot())
+    assert copy.snapshot() == h.market.snapshot()
+    assert copy.read("acme", Platform.META).daily_budget == Money(400 * M)
+    assert copy.read("acme", Platform.META).cac == Money(210 * M)
