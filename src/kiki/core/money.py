@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation
-from typing import SupportsInt
 
 from kiki.core.errors import InvalidInputError
 
@@ -64,10 +63,6 @@ class Money:
         if amount < 0 and not allow_negative:
             raise InvalidInputError(field, "must not be negative")
         return cls(int(amount.scaleb(_MAX_DECIMALS)))
-
-    @classmethod
-    def of(cls, micros: SupportsInt) -> Money:
-        return cls(int(micros))
 
     def to_decimal(self) -> Decimal:
         return Decimal(self.micros).scaleb(-_MAX_DECIMALS)

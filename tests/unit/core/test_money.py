@@ -92,3 +92,25 @@ def test_fraction_never_exceeds_the_exact_share(micros: int, ratio: float) -> No
 def test_format_and_parse_round_trip(micros: int) -> None:
     text = Money(micros).format(symbol="").replace(",", "")
     assert Money.parse(text, allow_negative=True).micros == micros
+
+
+def test_money_holds_only_whole_micros_in_the_int64_range() -> None:
+    with pytest.raises(TypeError, match="must be an int"):
+        Money(1.5)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="must be an int"):
+        Money(True)
+    with pytest.raises(InvalidInputError, match="int64"):
+        Money(2**63)
+    with pytest.raises(InvalidInputError, match=r"not money|number"):
+        Money.parse([1])
+
+
+def test_arithmetic_and_conversions_stay_exact() -> None:
+    a, b = Money(1_500_000), Money(250_000)
+    assert (a + b, a - b, -a) == (Money(1_750_000), Money(1_250_000), Money(-1_500_000))
+    assert a.to_decimal() == Decimal("1.5")
+    assert a.to_units() == 1.5
+    assert str(a) == "$1.50"
+    assert Money.zero() == Money(0)
+    with pytest.raises(InvalidInputError, match="ratio"):
+        a.fraction(float("nan"))

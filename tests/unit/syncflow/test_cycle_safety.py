@@ -7,12 +7,15 @@ from dataclasses import replace
 
 import pytest
 
+from kiki.core.errors import StorageError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.sandbox import SandboxMarket
 from kiki.syncflow.domain.plan import PlannedShift
-from kiki.syncflow.services.run_optimization_cycle import CycleStatus
+from kiki.syncflow.errors import SyncFlowError
+from kiki.syncflow.services.run_optimization_cycle import CycleStatus, run_optimization_cycle
 from kiki.syncflow.services.shift_budget import ShiftResult, shift_budget
+from kiki.syncnotify import DeliveryError
 from kiki.testing import Harness
 
 M = 1_000_000
@@ -182,3 +185,71 @@ def test_the_sandbox_keeps_budgets_and_shocks_across_a_snapshot(h: Harness) -> N
     assert copy.snapshot() == h.market.snapshot()
     assert copy.read("acme", Platform.META).daily_budget == Money(400 * M)
     assert copy.read("acme", Platform.META).cac == Money(210 * M)
+
+
+class BrokenLedger:
+    """A ledger whose database is down: reads work, every write fails."""
+
+    def __init__(self, inner: object) -> None:
+        self._inner = inner
+
+    def record(self, transfer: object) -> bool:
+        raise StorageError("database error while recording a transfer: connection refused")
+
+    def transfers(self, **kwargs: object) -> list[object]:
+        return self._inner.transfers(**kwargs)  # type: ignore[attr-defined, no-any-return]
+
+
+class SilentNotifier:
+    def send(self, alert: object) -> None:
+        raise DeliveryError("smtp refused")
+
+
+class NoValues:
+    def platform_ltv(self, client_id: str, platform: Platform, **kwargs: object) -> Money | None:
+        raise SyncFlowError("SyncValue unreachable")
+
+
+def cycle(h: Harness, **overrides: object) -> object:
+    ports: dict[str, object] = {
+        "gateway": h.market,
+        "values": h.app.values,
+        "ledger": h.app.ledger,
+        "audit": h.app.audit,
+        "notifier": h.app.notifier,
+        "configs": h.app.configs,
+        "state": h.app.state,
+        "metrics": h.app.metrics,
+        "clock": h.clock,
+    }
+    return run_optimization_cycle("acme", **{**ports, **overrides})  # type: ignore[arg-type]
+
+
+def test_a_ledger_that_cannot_record_undoes_the_platform_change(h: Harness) -> None:
+    report = cycle(h, ledger=BrokenLedger(h.app.ledger))
+    assert [o.result for o in report.outcomes] == [ShiftResult.FAILED]  # type: ignore[attr-defined]
+    assert "ledger unavailable" in report.outcomes[0].detail  # type: ignore[attr-defined]
+    assert h.budgets("acme")[Platform.META] == Money(500 * M)
+
+
+def test_an_undelivered_alert_is_audited_and_the_shift_stands(h: Harness) -> None:
+    report = cycle(h, notifier=SilentNotifier())
+    assert [o.result for o in report.outcomes] == [ShiftResult.APPLIED]  # type: ignore[attr-defined]
+    assert [e.event.event_type for e in h.app.audit.entries()] == [
+        "BUDGET_SHIFTED",
+        "ALERT_UNDELIVERED",
+    ]
+    assert h.budgets("acme")[Platform.TIKTOK] == Money(500 * M)
+
+
+def test_without_ltv_every_platform_is_left_out_and_nothing_moves(h: Harness) -> None:
+    report = cycle(h, values=NoValues())
+    assert report.plan.platforms == ()  # type: ignore[attr-defined]
+    assert report.outcomes == ()  # type: ignore[attr-defined]
+    assert (
+        h.app.metrics.value(
+            "syncflow_platforms_left_out_total",
+            {"platform": "PLATFORM_META", "reason": "ltv_unavailable"},
+        )
+        == 1.0
+    )
