@@ -16,7 +16,9 @@ from kiki.adapters.redis.state import RedisStateStore
 from kiki.adapters.sql.audit import SqlAuditLog
 from kiki.adapters.sql.client_config import SqlClientConfigStore
 from kiki.adapters.sql.engine import make_engine, upgrade
+from kiki.adapters.sql.importer import SqlValueImporter
 from kiki.adapters.sql.ledger import SqlLedger
+from kiki.adapters.sql.value_source import SqlValueSource
 from kiki.core.clock import Clock, SystemClock
 from kiki.core.state import StateStore
 from kiki.platforms.sandbox import SandboxMarket, demo_accounts
@@ -39,6 +41,8 @@ class App:
     ledger: SqlLedger
     audit: SqlAuditLog
     configs: SqlClientConfigStore
+    value_source: SqlValueSource  # SyncValue: LTV, CAC, baselines from imported data
+    value_importer: SqlValueImporter
     state: StateStore
     metrics: PrometheusMetrics
     notifier: Notifier
@@ -119,6 +123,8 @@ def build(
         ledger=SqlLedger(engine),
         audit=SqlAuditLog(engine),
         configs=SqlClientConfigStore(engine, optimizer_defaults(settings)),
+        value_source=SqlValueSource(engine),
+        value_importer=SqlValueImporter(engine),
         state=state,
         metrics=PrometheusMetrics(),
         notifier=FanoutNotifier(*notifiers),

@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
-from kiki.cli import audit, db, demo, ledger, optimize, sandbox
+from kiki.cli import audit, db, demo, importer, ledger, optimize, sandbox, value
 from kiki.core.errors import ConfigurationError, InvalidInputError, KikiError
 from kiki.platforms.errors import UnknownClientError
 
@@ -24,6 +24,8 @@ app.add_typer(ledger.app, name="ledger")
 app.add_typer(audit.app, name="audit")
 app.add_typer(db.app, name="db")
 app.add_typer(sandbox.app, name="sandbox")
+app.add_typer(importer.app, name="import")
+app.add_typer(value.app, name="value")
 
 # Exit codes: 0 ok, 1 operation failed, 2 bad input (usage errors, too, as click does),
 # 3 unknown client, 4 configuration.

@@ -13,6 +13,8 @@ KikiError
 │   └── TransferConflictError    a transfer id reused with different content
 ├── syncshield.errors.AuditError
 │   └── AuditChainBrokenError    verification found an edited or missing entry
+├── syncvalue.errors.SyncValueError
+│   └── CsvRowError              a bad CSV row (also an InvalidInputError); nothing imported
 └── syncnotify.errors.NotifyError
     └── DeliveryError            an alert could not be delivered
 """

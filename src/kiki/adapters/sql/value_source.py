@@ -1,0 +1,176 @@
+"""SqlValueSource: SyncValue's LTV, CAC and baseline, added up by the database.
+
+The database returns integer sums (micros) and counts, grouped by platform; the divisions and
+their rounding live in ``kiki.syncvalue.domain.definitions``, so both engines agree exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from kiki.adapters.sql.engine import translate_errors
+from kiki.adapters.sql.value_tables import value_acquisitions as acq
+from kiki.adapters.sql.value_tables import value_customers as cust
+from kiki.adapters.sql.value_tables import value_orders as orders
+from kiki.adapters.sql.value_tables import value_spend as spend
+from kiki.core.money import Money
+from kiki.core.platform import Platform
+from kiki.syncvalue.domain.definitions import Baseline, PlatformValue, ValueReport, Window
+
+
+class SqlValueSource:
+    """Implements SyncValue's ValueSource (and so SyncFlow's) on SQLite or PostgreSQL."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def platform_ltv(
+        self, client_id: str, platform: Platform, *, lookback_days: int, as_of: datetime
+    ) -> Money | None:
+        return self.platform_value(
+            client_id, platform, lookback_days=lookback_days, as_of=as_of
+        ).ltv
+
+    def platform_cac(
+        self, client_id: str, platform: Platform, *, lookback_days: int, as_of: datetime
+    ) -> Money | None:
+        return self.platform_value(
+            client_id, platform, lookback_days=lookback_days, as_of=as_of
+        ).cac
+
+    def platform_value(
+        self, client_id: str, platform: Platform, *, lookback_days: int, as_of: datetime
+    ) -> PlatformValue:
+        window = Window(as_of, lookback_days)
+        with translate_errors("reading platform value"), self._engine.connect() as conn:
+            return _platform_values(conn, client_id, window, only=platform)[0]
+
+    def baseline(self, client_id: str, *, lookback_days: int, as_of: datetime) -> Baseline:
+        window = Window(as_of, lookback_days)
+        with translate_errors("reading the baseline"), self._engine.connect() as conn:
+            return _baseline(conn, client_id, window)
+
+    def value_report(self, client_id: str, *, lookback_days: int, as_of: datetime) -> ValueReport:
+        window = Window(as_of, lookback_days)
+        with translate_errors("reading values"), self._engine.connect() as conn:
+            platforms = _platform_values(conn, client_id, window, only=None)
+            return ValueReport(window, platforms, _baseline(conn, client_id, window))
+
+    def has_data(self, client_id: str) -> bool:
+        checks = [
+            sa.select(table.c.client_id).where(table.c.client_id == client_id).limit(1)
+            for table in (orders, cust, spend)
+        ]
+        with translate_errors("checking for imported data"), self._engine.connect() as conn:
+            return any(conn.execute(check).first() is not None for check in checks)
+
+
+def _platform_values(
+    conn: Connection, client_id: str, window: Window, *, only: Platform | None
+) -> tuple[PlatformValue, ...]:
+    in_window = sa.and_(
+        acq.c.client_id == client_id,
+        acq.c.acquired_at >= window.start,
+        acq.c.acquired_at < window.as_of,
+    )
+    if only is not None:
+        in_window = sa.and_(in_window, acq.c.platform == only.value)
+    cohorts = sa.select(acq.c.platform, sa.func.count()).where(in_window).group_by(acq.c.platform)
+    revenue = (
+        sa.select(acq.c.platform, sa.func.sum(orders.c.amount_micros))
+        .join_from(
+            acq,
+            orders,
+            sa.and_(
+                orders.c.client_id == client_id,
+                orders.c.customer_id == acq.c.customer_id,
+                orders.c.ordered_at >= acq.c.acquired_at,
+                orders.c.ordered_at < window.as_of,
+            ),
+        )
+        .where(in_window)
+        .group_by(acq.c.platform)
+    )
+    first_day, end_day = window.spend_days()
+    spent = sa.select(spend.c.platform, sa.func.sum(spend.c.spend_micros)).where(
+        spend.c.client_id == client_id, spend.c.day >= first_day, spend.c.day < end_day
+    )
+    if only is not None:
+        spent = spent.where(spend.c.platform == only.value)
+    spent = spent.group_by(spend.c.platform)
+
+    customers = _by_platform(conn, cohorts)
+    revenues = _by_platform(conn, revenue)
+    spends = _by_platform(conn, spent)
+    wanted = list(Platform) if only is None else [only]
+    return tuple(
+        PlatformValue(
+            platform=p,
+            customers=customers.get(p, 0),
+            revenue=Money(revenues.get(p, 0)),
+            spend=Money(spends.get(p, 0)),
+        )
+        for p in wanted
+    )
+
+
+def _by_platform(conn: Connection, query: sa.Select[str, int]) -> dict[Platform, int]:
+    return {Platform(name): int(total or 0) for name, total in conn.execute(query)}
+
+
+def _baseline(conn: Connection, client_id: str, window: Window) -> Baseline:
+    in_window = sa.and_(
+        orders.c.client_id == client_id,
+        orders.c.ordered_at >= window.start,
+        orders.c.ordered_at < window.as_of,
+    )
+    count, revenue = conn.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(orders.c.amount_micros), 0)).where(
+            in_window
+        )
+    ).one()
+
+    later = orders.alias("later")
+    earlier = (
+        sa.select(orders.c.customer_id)
+        .where(
+            orders.c.client_id == client_id,
+            orders.c.ordered_at >= window.earlier_start,
+            orders.c.ordered_at < window.start,
+        )
+        .distinct()
+        .subquery("earlier_buyers")
+    )
+    returned = (
+        sa.select(sa.literal(1))
+        .where(
+            later.c.client_id == client_id,
+            later.c.customer_id == earlier.c.customer_id,
+            later.c.ordered_at >= window.start,
+            later.c.ordered_at < window.as_of,
+        )
+        .exists()
+    )
+    earlier_count, churned = conn.execute(
+        sa.select(
+            sa.func.count(), sa.func.coalesce(sa.func.sum(sa.case((returned, 0), else_=1)), 0)
+        ).select_from(earlier)
+    ).one()
+
+    first_day, end_day = window.spend_days()
+    ad_spend = conn.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(spend.c.spend_micros), 0)).where(
+            spend.c.client_id == client_id, spend.c.day >= first_day, spend.c.day < end_day
+        )
+    ).scalar_one()
+    return Baseline(
+        window=window,
+        revenue=Money(int(revenue)),
+        ad_spend=Money(int(ad_spend)),
+        orders=int(count),
+        earlier_customers=int(earlier_count),
+        churned_customers=int(churned),
+    )

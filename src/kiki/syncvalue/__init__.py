@@ -1,0 +1,1 @@
+"""SyncValue: LTV per acquisition platform, CAC and a client's baseline, from imported data."""

@@ -1,0 +1,1 @@
+"""SyncValue's pure definitions: windows, rounding, LTV/CAC/baseline values and CSV rows."""

@@ -1,0 +1,1 @@
+"""SyncValue's use cases."""

@@ -1,0 +1,209 @@
+"""SqlValueSource and SqlValueImporter on SQLite and PostgreSQL: the issue's definitions, exactly.
+
+The scenario below is small enough to compute by hand; the comments give the arithmetic.
+T = 2024-04-01, L = 30: W = [2024-03-02, 2024-04-01), the earlier window [2024-01-31, 03-02).
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from kiki.adapters.sql.importer import SqlValueImporter
+from kiki.adapters.sql.value_source import SqlValueSource
+from kiki.core.money import Money
+from kiki.core.platform import Platform
+from kiki.syncvalue.domain.records import ImportResult, RecordKind
+from kiki.syncvalue.errors import CsvRowError
+from kiki.syncvalue.services.import_csv import import_csv
+
+T = datetime(2024, 4, 1, tzinfo=UTC)
+
+CUSTOMERS = """customer_id,platform,acquired_at
+c1,meta,2024-03-05
+c4,tiktok,2024-02-15
+c7,linkedin,2024-03-31T23:59:59
+c8,PLATFORM_MICROSOFT,2024-03-02T00:00:00Z
+"""
+ORDERS = """customer_id,ordered_at,amount,platform
+c1,2024-03-01,50,meta
+c1,2024-03-10,30,google
+c1,2024-04-01,100,meta
+c2,2024-03-03T12:00:00,20,meta
+c2,2024-03-20,10,
+c3,2024-03-15,40,
+c3,2024-03-16,5,tiktok
+c4,2024-02-20,7,tiktok
+c5,2024-02-10,9,google
+c5,2024-03-25,11,google
+c6,2024-03-06,1,amazon
+c6,2024-03-06,2,google
+c8,2024-03-02,8,
+"""
+SPEND = """date,platform,spend,clicks
+2024-03-01,meta,1000,
+2024-03-02,meta,300,12
+2024-03-02,meta,300,12
+2024-03-31,meta,100,
+2024-04-01,meta,999,
+2024-03-10,tiktok,50,
+"""
+
+
+def _import(
+    engine: Engine, kind: RecordKind, text: str, *, client: str = "acme", chunk_rows: int = 5_000
+) -> ImportResult:
+    importer = SqlValueImporter(engine, chunk_rows=chunk_rows)
+    return import_csv(kind, io.BytesIO(text.encode()), client_id=client, importer=importer)
+
+
+def _load(engine: Engine, client: str = "acme") -> SqlValueSource:
+    _import(engine, RecordKind.CUSTOMERS, CUSTOMERS, client=client)
+    _import(engine, RecordKind.ORDERS, ORDERS, client=client)
+    _import(engine, RecordKind.SPEND, SPEND, client=client)
+    return SqlValueSource(engine)
+
+
+def _m(units: str) -> Money:
+    return Money.parse(units)
+
+
+def test_cohorts_ltv_and_cac_follow_the_definitions(engine: Engine) -> None:
+    report = _load(engine).value_report("acme", lookback_days=30, as_of=T)
+    got = {v.platform: (v.customers, v.revenue, v.spend, v.ltv, v.cac) for v in report.platforms}
+    assert got == {
+        # c1 (customers file beats its google order; 03-01 is before acquisition, 04-01 is T)
+        # and c2 (first order's platform): revenue 30 + 20 + 10; spend 300 + 300 + 100.
+        Platform.META: (2, _m("60"), _m("700"), _m("30"), _m("350")),
+        # c6: two first orders at one instant, Google comes first in the enum order.
+        Platform.GOOGLE: (1, _m("3"), _m("0"), _m("3"), _m("0")),
+        # c4 was acquired before W, c3's first order had no platform: no cohort, so unknown.
+        Platform.TIKTOK: (0, _m("0"), _m("50"), None, None),
+        # c7: acquired a second before T, no orders: an LTV of zero, not unknown.
+        Platform.LINKEDIN: (1, _m("0"), _m("0"), _m("0"), _m("0")),
+        Platform.AMAZON: (0, _m("0"), _m("0"), None, None),
+        # c8: acquired exactly at T - L, which W includes.
+        Platform.MICROSOFT: (1, _m("8"), _m("0"), _m("8"), _m("0")),
+    }
+
+
+def test_baseline_follows_the_definitions(engine: Engine) -> None:
+    baseline = _load(engine).baseline("acme", lookback_days=30, as_of=T)
+    # Orders in W: 30 + 20 + 10 + 40 + 5 + 11 + 1 + 2 + 8 = 127 over 9 orders; L = 30 days.
+    assert baseline.orders == 9
+    assert baseline.monthly_revenue == _m("127")
+    assert baseline.avg_order_value == _m("14.111111")
+    assert baseline.monthly_ad_spend == _m("750")
+    # Earlier buyers c1, c4, c5; only c4 did not come back in W.
+    assert (baseline.earlier_customers, baseline.churned_customers) == (3, 1)
+    assert baseline.baseline_churn == pytest.approx(1 / 3)
+
+
+def test_baseline_scales_to_thirty_days_with_half_even_rounding(engine: Engine) -> None:
+    baseline = _load(engine).baseline("acme", lookback_days=45, as_of=T)
+    # W = [02-16, 04-01) adds c4's 7 (02-20) and c1's 50 (03-01): 184 * 30 / 45 = 122.6666667.
+    assert baseline.monthly_revenue == Money(122_666_667)
+    assert baseline.orders == 11
+
+
+def test_single_platform_calls_agree_with_the_report(engine: Engine) -> None:
+    source = _load(engine)
+    report = source.value_report("acme", lookback_days=30, as_of=T)
+    for value in report.platforms:
+        assert source.platform_ltv("acme", value.platform, lookback_days=30, as_of=T) == value.ltv
+        assert source.platform_cac("acme", value.platform, lookback_days=30, as_of=T) == value.cac
+
+
+def test_money_divisions_round_half_to_even_to_the_micro(engine: Engine) -> None:
+    _import(
+        engine,
+        RecordKind.CUSTOMERS,
+        "customer_id,platform,acquired_at\na,meta,2024-03-20\nb,meta,2024-03-21\n",
+    )
+    _import(engine, RecordKind.SPEND, "date,platform,spend\n2024-03-20,meta,0.000005\n")
+    _import(engine, RecordKind.ORDERS, "customer_id,ordered_at,amount\na,2024-03-22,0.000003\n")
+    source = SqlValueSource(engine)
+    assert source.platform_cac("acme", Platform.META, lookback_days=30, as_of=T) == Money(2)
+    assert source.platform_ltv("acme", Platform.META, lookback_days=30, as_of=T) == Money(2)
+
+
+def test_reimporting_the_same_files_adds_nothing(engine: Engine) -> None:
+    source = _load(engine)
+    before = source.value_report("acme", lookback_days=30, as_of=T)
+    again = [
+        _import(engine, RecordKind.CUSTOMERS, CUSTOMERS),
+        _import(engine, RecordKind.ORDERS, ORDERS),
+        _import(engine, RecordKind.SPEND, SPEND),
+    ]
+    assert [(r.rows, r.new) for r in again] == [(4, 0), (13, 0), (6, 0)]
+    assert source.value_report("acme", lookback_days=30, as_of=T) == before
+
+
+def test_orders_with_an_order_id_are_keyed_on_it_and_the_latest_import_wins(
+    engine: Engine,
+) -> None:
+    first = "order_id,customer_id,ordered_at,amount,platform\nA1,c1,2024-03-10,10,meta\n"
+    fixed = "order_id,customer_id,ordered_at,amount,platform\nA1,c1,2024-03-10,12,meta\n"
+    assert _import(engine, RecordKind.ORDERS, first).new == 1
+    assert _import(engine, RecordKind.ORDERS, fixed).new == 0
+    source = SqlValueSource(engine)
+    assert source.baseline("acme", lookback_days=30, as_of=T).orders == 1
+    assert source.platform_ltv("acme", Platform.META, lookback_days=30, as_of=T) == _m("12")
+
+
+def test_a_bad_row_after_many_good_ones_writes_nothing(engine: Engine) -> None:
+    good = "".join(f"c{i},2024-03-10,1,meta\n" for i in range(20))
+    text = "customer_id,ordered_at,amount,platform\n" + good + "c99,2024-03-10,-5,meta\n"
+    with pytest.raises(CsvRowError, match="line 22: amount: must not be negative"):
+        _import(engine, RecordKind.ORDERS, text, chunk_rows=3)
+    source = SqlValueSource(engine)
+    assert not source.has_data("acme")
+    assert source.baseline("acme", lookback_days=30, as_of=T).orders == 0
+
+
+def test_a_customers_import_moves_customers_between_cohorts(engine: Engine) -> None:
+    source = _load(engine)
+    _import(
+        engine, RecordKind.CUSTOMERS, "customer_id,platform,acquired_at\nc2,amazon,2024-03-03\n"
+    )
+    report = source.value_report("acme", lookback_days=30, as_of=T)
+    assert report.platform(Platform.META).customers == 1
+    # c2's orders from 03-03 00:00 on: 20 + 10.
+    assert (report.platform(Platform.AMAZON).customers, report.platform(Platform.AMAZON).ltv) == (
+        1,
+        _m("30"),
+    )
+
+
+def test_clients_do_not_see_each_others_data(engine: Engine) -> None:
+    source = _load(engine, client="acme")
+    _import(
+        engine,
+        RecordKind.ORDERS,
+        "customer_id,ordered_at,amount,platform\nz,2024-03-09,5,meta\n",
+        client="other",
+    )
+    assert source.platform_ltv("other", Platform.META, lookback_days=30, as_of=T) == _m("5")
+    assert (
+        source.value_report("acme", lookback_days=30, as_of=T).platform(Platform.META).customers
+        == 2
+    )
+    assert source.has_data("acme")
+    assert not source.has_data("nobody")
+
+
+def test_a_client_without_data_has_unknown_values_and_an_empty_baseline(engine: Engine) -> None:
+    report = SqlValueSource(engine).value_report("nobody", lookback_days=90, as_of=T)
+    assert all(v.ltv is None and v.cac is None for v in report.platforms)
+    assert [v.platform for v in report.platforms] == list(Platform)
+    baseline = report.baseline
+    assert (baseline.orders, baseline.monthly_revenue, baseline.monthly_ad_spend) == (
+        0,
+        Money(0),
+        Money(0),
+    )
+    assert baseline.avg_order_value is None
+    assert baseline.baseline_churn is None
