@@ -27,3 +27,15 @@ class PlatformGateway(Protocol):
     def set_daily_budget(self, client_id: str, platform: Platform, budget: Money) -> None:
         """Set the absolute daily budget (never a delta, so a retry cannot apply twice)."""
         ...
+
+
+class CampaignGateway(Protocol):
+    def create_campaign(
+        self, client_id: str, platform: Platform, *, name: str, daily_budget: Money
+    ) -> str:
+        """Create an active campaign on the client's ad account; return the platform's id.
+
+        UnknownClientError if the client has no account there; PlatformUnavailableError on
+        API failure (then nothing was created).
+        """
+        ...

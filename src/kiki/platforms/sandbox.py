@@ -10,8 +10,9 @@ default gateway, and the twin that the chaos suite shocks.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from kiki.core.clock import Clock
@@ -63,6 +64,17 @@ class _Account:
         return cpm / (1000.0 * self.spec.ctr * self.spec.cvr * self.cvr_factor)
 
 
+@dataclass(frozen=True, slots=True)
+class SandboxCampaign:
+    campaign_id: str
+    client_id: str
+    platform: Platform
+    name: str
+    daily_budget: Money
+    created_at: datetime
+    status: str = "ACTIVE"  # or "PAUSED"
+
+
 class SandboxMarket:
     """Simulated ad accounts for many clients; thread-safe; implements PlatformGateway."""
 
@@ -73,6 +85,7 @@ class SandboxMarket:
         self._outages: dict[tuple[Platform, str], int | None] = {}
         self._lock = threading.RLock()
         self.calls: list[tuple[str, str, Platform]] = []
+        self._campaigns: dict[str, SandboxCampaign] = {}
 
     # -- set-up and shocks -------------------------------------------------------------
     def open_account(self, client_id: str, platform: Platform, spec: AccountSpec) -> None:
@@ -138,7 +151,19 @@ class SandboxMarket:
                     for (client, platform), a in sorted(
                         self._accounts.items(), key=lambda kv: (kv[0][0], kv[0][1].rank)
                     )
-                ]
+                ],
+                "campaigns": [
+                    {
+                        "campaign_id": c.campaign_id,
+                        "client_id": c.client_id,
+                        "platform": c.platform.value,
+                        "name": c.name,
+                        "daily_budget_micros": c.daily_budget.micros,
+                        "created_at": c.created_at.isoformat(),
+                        "status": c.status,
+                    }
+                    for c in self._campaigns.values()
+                ],
             }
 
     def restore(self, data: dict[str, object]) -> None:
@@ -160,6 +185,20 @@ class SandboxMarket:
                 account = self._accounts[(client, platform)]
                 account.cpm_factor = float(item.get("cpm_factor", 1.0))
                 account.cvr_factor = float(item.get("cvr_factor", 1.0))
+        campaigns = data.get("campaigns", [])
+        if not isinstance(campaigns, list):
+            raise InvalidInputError("campaigns", "must be a list")
+        with self._lock:
+            for item in campaigns:
+                self._campaigns[str(item["campaign_id"])] = SandboxCampaign(
+                    campaign_id=str(item["campaign_id"]),
+                    client_id=str(item["client_id"]),
+                    platform=Platform(item["platform"]),
+                    name=str(item["name"]),
+                    daily_budget=Money(int(item["daily_budget_micros"])),
+                    created_at=datetime.fromisoformat(str(item["created_at"])),
+                    status=str(item["status"]),
+                )
 
     def clients(self) -> list[str]:
         with self._lock:
@@ -191,6 +230,36 @@ class SandboxMarket:
             account = self._account(client_id, platform)
             self._accrue(account, self._clock.now())
             account.budget_micros = budget.micros
+
+    # -- CampaignGateway -------------------------------------------------------------
+    def create_campaign(
+        self, client_id: str, platform: Platform, *, name: str, daily_budget: Money
+    ) -> str:
+        if daily_budget.micros <= 0:
+            raise InvalidInputError("daily_budget", "must be positive")
+        with self._lock:
+            self._maybe_fail(client_id, platform, "create_campaign")
+            self._account(client_id, platform)
+            campaign_id = f"sbx-{uuid.uuid4().hex[:16]}"
+            self._campaigns[campaign_id] = SandboxCampaign(
+                campaign_id, client_id, platform, name, daily_budget, self._clock.now()
+            )
+            return campaign_id
+
+    def campaign(self, campaign_id: str) -> SandboxCampaign | None:
+        with self._lock:
+            return self._campaigns.get(campaign_id)
+
+    def campaigns(self, client_id: str | None = None) -> list[SandboxCampaign]:
+        with self._lock:
+            return [c for c in self._campaigns.values() if client_id in (None, c.client_id)]
+
+    def pause_campaign(self, campaign_id: str) -> None:
+        with self._lock:
+            found = self._campaigns.get(campaign_id)
+            if found is None:
+                raise InvalidInputError("campaign_id", f"no sandbox campaign {campaign_id!r}")
+            self._campaigns[campaign_id] = replace(found, status="PAUSED")
 
     # -- internals ---------------------------------------------------------------------
     def _account(self, client_id: str, platform: Platform) -> _Account:
