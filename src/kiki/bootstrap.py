@@ -8,12 +8,15 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from kiki.adapters.memory.baselines import InMemoryBaselineSource
+from kiki.adapters.memory.campaigns import InMemoryCampaignStore
 from kiki.adapters.memory.notify import ConsoleNotifier, FanoutNotifier, RecordingNotifier
 from kiki.adapters.memory.state import InMemoryStateStore
 from kiki.adapters.notify.apprise import AppriseNotifier
 from kiki.adapters.prometheus import PrometheusMetrics
 from kiki.adapters.redis.state import RedisStateStore
 from kiki.adapters.sql.audit import SqlAuditLog
+from kiki.adapters.sql.campaigns import SqlBaselineSource, SqlCampaignStore
 from kiki.adapters.sql.client_config import SqlClientConfigStore
 from kiki.adapters.sql.engine import make_engine, upgrade
 from kiki.adapters.sql.importer import SqlValueImporter
@@ -27,6 +30,10 @@ from kiki.settings import Settings
 from kiki.syncflow.domain.config import OptimizerConfig
 from kiki.syncflow.services.run_optimization_cycle import CycleReport, run_optimization_cycle
 from kiki.syncnotify.ports import Notifier
+from kiki.synctwin.domain.inputs import Strategy
+from kiki.synctwin.ports import BaselineBook, BaselineSource, CampaignStore
+from kiki.synctwin.services.gatekeeper import SimulationGatekeeper
+from kiki.synctwin.services.launch_campaign import LaunchedCampaign, launch_campaign
 
 
 @dataclass
@@ -48,6 +55,10 @@ class App:
     notifier: Notifier
     recorded: RecordingNotifier = field(default_factory=RecordingNotifier)
     sandbox_file: Path | None = None
+    # SyncTwin: the gate reads twin_baselines (SyncValue's, when wired) and writes twin_store.
+    twin_baselines: BaselineSource = field(default_factory=InMemoryBaselineSource)
+    twin_baseline_book: BaselineBook = field(default_factory=InMemoryBaselineSource)
+    twin_store: CampaignStore = field(default_factory=InMemoryCampaignStore)
 
     def run_cycle(self, client_id: str, *, dry_run: bool = False) -> CycleReport:
         return run_optimization_cycle(
@@ -63,6 +74,26 @@ class App:
             clock=self.clock,
             dry_run=dry_run,
             lock_ttl_s=self.settings.cycle_lock_ttl_s,
+        )
+
+    def gatekeeper(self) -> SimulationGatekeeper:
+        return SimulationGatekeeper(
+            baselines=self.twin_baselines,
+            clock=self.clock,
+            metrics=self.metrics,
+            threshold=self.settings.confidence_threshold,
+            simulations=self.settings.simulations,
+            variance=self.settings.variance,
+        )
+
+    def launch_campaign(self, client_id: str, strategy: Strategy) -> LaunchedCampaign:
+        return launch_campaign(
+            client_id,
+            strategy,
+            gatekeeper=self.gatekeeper(),
+            campaigns=self.market,
+            store=self.twin_store,
+            audit=self.audit,
         )
 
     def open_sandbox_client(self, client_id: str) -> None:
@@ -114,6 +145,7 @@ def build(
         notifiers.append(ConsoleNotifier())
     if settings.notify_urls:
         notifiers.append(AppriseNotifier(settings.notify_urls))
+    twin_baselines = SqlBaselineSource(engine)
     return App(
         settings=settings,
         clock=clock,
@@ -130,4 +162,7 @@ def build(
         notifier=FanoutNotifier(*notifiers),
         recorded=recorded,
         sandbox_file=sandbox_file,
+        twin_baselines=twin_baselines,
+        twin_baseline_book=twin_baselines,
+        twin_store=SqlCampaignStore(engine),
     )

@@ -43,6 +43,23 @@ class PrometheusMetrics:
             buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
             registry=r,
         )
+        self.twin_simulations = Counter(
+            "synctwin_simulations",
+            "Monte Carlo scenarios run by SyncTwin's pre-launch gate.",
+            registry=r,
+        )
+        self.twin_gate_decisions = Counter(
+            "synctwin_gate_decisions",
+            "Pre-launch gate verdicts, by outcome (approved or rejected).",
+            ["outcome"],
+            registry=r,
+        )
+        self.twin_simulation_duration = Histogram(
+            "synctwin_simulation_duration_seconds",
+            "Wall time of one pre-launch simulation run (all its scenarios).",
+            buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1),
+            registry=r,
+        )
 
     def observe_efficiency(self, platform: Platform, value: float) -> None:
         self.platform_efficiency.labels(platform=platform.value).set(value)
@@ -58,6 +75,14 @@ class PrometheusMetrics:
 
     def observe_cycle(self, duration_s: float) -> None:
         self.cycle_duration.observe(duration_s)
+
+    def observe_simulation(self, simulations: int, duration_s: float) -> None:
+        """SyncTwin's GateMetrics."""
+        self.twin_simulations.inc(simulations)
+        self.twin_simulation_duration.observe(duration_s)
+
+    def count_decision(self, approved: bool) -> None:
+        self.twin_gate_decisions.labels(outcome="approved" if approved else "rejected").inc()
 
     def value(self, name: str, labels: dict[str, str] | None = None) -> float:
         """A sample's current value (0.0 if never set), for tests and reports."""

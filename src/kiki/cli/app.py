@@ -7,9 +7,10 @@ import sys
 import typer
 from rich.console import Console
 
-from kiki.cli import audit, db, demo, importer, ledger, optimize, sandbox, value
+from kiki.cli import audit, db, demo, importer, ledger, optimize, sandbox, twin, value
 from kiki.core.errors import ConfigurationError, InvalidInputError, KikiError
 from kiki.platforms.errors import UnknownClientError
+from kiki.synctwin.errors import NoBaselineError
 
 app = typer.Typer(
     name="kiki",
@@ -24,6 +25,7 @@ app.add_typer(ledger.app, name="ledger")
 app.add_typer(audit.app, name="audit")
 app.add_typer(db.app, name="db")
 app.add_typer(sandbox.app, name="sandbox")
+app.add_typer(twin.app, name="twin")
 app.add_typer(importer.app, name="import")
 app.add_typer(value.app, name="value")
 
@@ -32,6 +34,7 @@ app.add_typer(value.app, name="value")
 _EXIT_CODES: list[tuple[type[KikiError], int]] = [
     (InvalidInputError, 2),
     (UnknownClientError, 3),
+    (NoBaselineError, 3),
     (ConfigurationError, 4),
     (KikiError, 1),
 ]

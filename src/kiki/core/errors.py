@@ -11,6 +11,9 @@ KikiError
 │   └── UnknownClientError       the gateway knows no such client
 ├── syncledger.errors.LedgerError
 │   └── TransferConflictError    a transfer id reused with different content
+├── synctwin.errors.SyncTwinError
+│   ├── CampaignRejectedError    the pre-launch gate said no (carries the simulation result)
+│   └── NoBaselineError          no baseline known for the client, so nothing to simulate
 ├── syncshield.errors.AuditError
 │   └── AuditChainBrokenError    verification found an edited or missing entry
 ├── syncvalue.errors.SyncValueError
