@@ -104,6 +104,7 @@ def test_exact_confidence_is_the_normal_cdf_and_mc_agrees_within_noise(
     assert exact_confidence(a, b, 0.15) == pytest.approx(0.5 * (1 + math.erf(z / math.sqrt(2))))
     result = simulate(good_strategy, baseline, seed=5, simulations=200_000)
     assert result.exact_confidence == pytest.approx(0.989136, abs=1e-6)
+    assert result.exact_confidence is not None
     assert abs(result.confidence - result.exact_confidence) < 4 * result.standard_error
     assert result.standard_error == math.sqrt(result.confidence * (1 - result.confidence) / 200_000)
 
