@@ -4,7 +4,8 @@ Records arrive lazily and are written in chunks inside a single transaction; if 
 raises (a bad row), the transaction rolls back and nothing from the file remains. Keys make a
 re-import add nothing: orders and spend rows are upserted on their idempotency key (an
 ``order_id``'s latest import wins), customers on their id. After customers or orders change,
-the client's derived acquisitions are rebuilt in the same transaction.
+the client's derived acquisitions are rebuilt in the same transaction and copied onto the
+client's orders, which makes LTV revenue one index range scan.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from kiki.syncvalue.domain.records import (
 )
 
 CHUNK_ROWS = 5_000
+ANALYZE_AFTER_ROWS = 10_000
 _T = TypeVar("_T")
 
 
@@ -130,6 +132,8 @@ class SqlValueImporter:
             new = _count(conn, table, client_id) - before
             if kind is not RecordKind.SPEND:
                 rebuild_acquisitions(conn, client_id)
+            if rows_read >= ANALYZE_AFTER_ROWS:
+                analyze(conn)
         return ImportResult(kind=kind, rows=rows_read, new=new)
 
 
@@ -205,3 +209,29 @@ def rebuild_acquisitions(conn: Connection, client_id: str) -> None:
         .group_by(first.c.customer_id, first.c.first_at)
     )
     conn.execute(acq.insert().from_select(columns, from_orders))
+
+    def acquisition(column: sa.Column[Any]) -> sa.ScalarSelect[Any]:
+        return (
+            sa.select(column)
+            .where(acq.c.client_id == client_id, acq.c.customer_id == orders.c.customer_id)
+            .scalar_subquery()
+        )
+
+    new_platform, new_at = acquisition(acq.c.platform), acquisition(acq.c.acquired_at)
+    conn.execute(
+        orders.update()
+        .where(
+            orders.c.client_id == client_id,
+            sa.or_(
+                orders.c.acq_platform.is_distinct_from(new_platform),
+                orders.c.acq_at.is_distinct_from(new_at),
+            ),
+        )
+        .values(acq_platform=new_platform, acq_at=new_at)
+    )
+
+
+def analyze(conn: Connection) -> None:
+    """Refresh the planner's statistics after a large import (PostgreSQL plans poorly without)."""
+    for table in (cust, orders, spend, acq):
+        conn.execute(sa.text(f"ANALYZE {table.name}"))

@@ -1,8 +1,10 @@
 """SyncValue's tables (customers, orders, daily spend, derived acquisitions), as SQLAlchemy Core.
 
-Money is BigInteger micros. The indexes serve the aggregations in ``value_source``:
-cohorts by (client, acquired_at), orders by (client, ordered_at) for the baseline and by
-(client, customer, ordered_at) for revenue since acquisition and churn, spend by (client, day).
+Money is BigInteger micros. The indexes serve the aggregations in ``value_source``: cohorts by
+(client, platform, acquired_at); orders by (client, ordered_at) for the baseline, by (client,
+customer, ordered_at) for churn and first orders, and by the customer's acquisition, copied onto
+each order (``acq_platform``, ``acq_at``), so that LTV revenue is one index range scan per
+platform instead of a join; spend by (client, day).
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ value_orders = sa.Table(
     sa.Column("ordered_at", UtcDateTime(), nullable=False),
     sa.Column("amount_micros", sa.BigInteger(), nullable=False),
     sa.Column("platform", sa.String(30), nullable=True),
+    # The customer's acquisition (from value_acquisitions), kept in step by the importer.
+    sa.Column("acq_platform", sa.String(30), nullable=True),
+    sa.Column("acq_at", UtcDateTime(), nullable=True),
     sa.CheckConstraint("amount_micros >= 0", name="non_negative_amount"),
     sa.UniqueConstraint("client_id", "order_key", name="uq_value_orders_client_key"),
     sa.Index(
@@ -51,6 +56,14 @@ value_orders = sa.Table(
         "ix_value_orders_client_customer",
         "client_id",
         "customer_id",
+        "ordered_at",
+        "amount_micros",
+    ),
+    sa.Index(
+        "ix_value_orders_client_acquisition",
+        "client_id",
+        "acq_platform",
+        "acq_at",
         "ordered_at",
         "amount_micros",
     ),
@@ -83,5 +96,5 @@ value_acquisitions = sa.Table(
     sa.Column("platform", sa.String(30), nullable=False),
     sa.Column("acquired_at", UtcDateTime(), nullable=False),
     sa.Column("source", sa.String(20), nullable=False),
-    sa.Index("ix_value_acquisitions_client_at", "client_id", "acquired_at", "platform"),
+    sa.Index("ix_value_acquisitions_client_at", "client_id", "platform", "acquired_at"),
 )

@@ -37,10 +37,13 @@ def upgrade() -> None:
         sa.Column("ordered_at", UtcDateTime(), nullable=False),
         sa.Column("amount_micros", sa.BigInteger(), nullable=False),
         sa.Column("platform", sa.String(30), nullable=True),
+        sa.Column("acq_platform", sa.String(30), nullable=True),
+        sa.Column("acq_at", UtcDateTime(), nullable=True),
         sa.CheckConstraint("amount_micros >= 0", name="ck_value_orders_non_negative_amount"),
         sa.UniqueConstraint("client_id", "order_key", name="uq_value_orders_client_key"),
     )
-    # Covering indexes: the baseline reads orders by time, LTV and churn by customer.
+    # Covering indexes: the baseline reads orders by time, churn and first orders by customer,
+    # LTV by the customer's acquisition (copied onto each order) so it is one range scan.
     op.create_index(
         "ix_value_orders_client_at",
         "value_orders",
@@ -50,6 +53,11 @@ def upgrade() -> None:
         "ix_value_orders_client_customer",
         "value_orders",
         ["client_id", "customer_id", "ordered_at", "amount_micros"],
+    )
+    op.create_index(
+        "ix_value_orders_client_acquisition",
+        "value_orders",
+        ["client_id", "acq_platform", "acq_at", "ordered_at", "amount_micros"],
     )
     op.create_table(
         "value_spend",
@@ -81,7 +89,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_value_acquisitions_client_at",
         "value_acquisitions",
-        ["client_id", "acquired_at", "platform"],
+        ["client_id", "platform", "acquired_at"],
     )
 
 
@@ -90,6 +98,7 @@ def downgrade() -> None:
     op.drop_table("value_acquisitions")
     op.drop_index("ix_value_spend_client_day", table_name="value_spend")
     op.drop_table("value_spend")
+    op.drop_index("ix_value_orders_client_acquisition", table_name="value_orders")
     op.drop_index("ix_value_orders_client_customer", table_name="value_orders")
     op.drop_index("ix_value_orders_client_at", table_name="value_orders")
     op.drop_table("value_orders")
