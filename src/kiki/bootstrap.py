@@ -22,6 +22,7 @@ from kiki.adapters.sql.engine import make_engine, upgrade
 from kiki.adapters.sql.importer import SqlValueImporter
 from kiki.adapters.sql.ledger import SqlLedger
 from kiki.adapters.sql.value_source import SqlValueSource
+from kiki.adapters.values import ImportedOrRecordedBaselines, ImportedOrSandboxValues
 from kiki.core.clock import Clock, SystemClock
 from kiki.core.state import StateStore
 from kiki.platforms.sandbox import SandboxMarket, demo_accounts
@@ -44,7 +45,7 @@ class App:
     clock: Clock
     engine: Engine
     market: SandboxMarket
-    values: SandboxValueSource
+    values: ImportedOrSandboxValues
     ledger: SqlLedger
     audit: SqlAuditLog
     configs: SqlClientConfigStore
@@ -55,7 +56,8 @@ class App:
     notifier: Notifier
     recorded: RecordingNotifier = field(default_factory=RecordingNotifier)
     sandbox_file: Path | None = None
-    # SyncTwin: the gate reads twin_baselines (SyncValue's, when wired) and writes twin_store.
+    # SyncTwin: the gate reads twin_baselines (SyncValue's measured baseline when the client has
+    # imported orders, else the one recorded by hand in twin_baseline_book) and writes twin_store.
     twin_baselines: BaselineSource = field(default_factory=InMemoryBaselineSource)
     twin_baseline_book: BaselineBook = field(default_factory=InMemoryBaselineSource)
     twin_store: CampaignStore = field(default_factory=InMemoryCampaignStore)
@@ -145,24 +147,25 @@ def build(
         notifiers.append(ConsoleNotifier())
     if settings.notify_urls:
         notifiers.append(AppriseNotifier(settings.notify_urls))
-    twin_baselines = SqlBaselineSource(engine)
+    recorded_baselines = SqlBaselineSource(engine)
+    value_source = SqlValueSource(engine)
     return App(
         settings=settings,
         clock=clock,
         engine=engine,
         market=market,
-        values=SandboxValueSource(market),
+        values=ImportedOrSandboxValues(value_source, SandboxValueSource(market)),
         ledger=SqlLedger(engine),
         audit=SqlAuditLog(engine),
         configs=SqlClientConfigStore(engine, optimizer_defaults(settings)),
-        value_source=SqlValueSource(engine),
+        value_source=value_source,
         value_importer=SqlValueImporter(engine),
         state=state,
         metrics=PrometheusMetrics(),
         notifier=FanoutNotifier(*notifiers),
         recorded=recorded,
         sandbox_file=sandbox_file,
-        twin_baselines=twin_baselines,
-        twin_baseline_book=twin_baselines,
+        twin_baselines=ImportedOrRecordedBaselines(value_source, recorded_baselines),
+        twin_baseline_book=recorded_baselines,
         twin_store=SqlCampaignStore(engine),
     )

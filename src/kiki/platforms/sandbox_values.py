@@ -24,3 +24,13 @@ class SandboxValueSource:
         as_of: datetime,  # noqa: ARG002
     ) -> Money | None:
         return self._market.ltv(client_id, platform)
+
+    def platform_cac(
+        self,
+        client_id: str,  # noqa: ARG002  # the sandbox reports CAC through its gateway instead
+        platform: Platform,  # noqa: ARG002
+        *,
+        lookback_days: int,  # noqa: ARG002
+        as_of: datetime,  # noqa: ARG002
+    ) -> Money | None:
+        return None

@@ -17,6 +17,12 @@ class ValueSource(Protocol):
         """Average LTV of customers the platform acquired in the lookback; None if none were."""
         ...
 
+    def platform_cac(
+        self, client_id: str, platform: Platform, *, lookback_days: int, as_of: datetime
+    ) -> Money | None:
+        """CAC measured from the client's own spend, or None to use the gateway's CAC."""
+        ...
+
 
 class ClientConfigStore(Protocol):
     def get(self, client_id: str) -> OptimizerConfig: ...

@@ -209,6 +209,9 @@ class NoValues:
     def platform_ltv(self, client_id: str, platform: Platform, **kwargs: object) -> Money | None:
         raise SyncFlowError("SyncValue unreachable")
 
+    def platform_cac(self, client_id: str, platform: Platform, **kwargs: object) -> Money | None:
+        raise SyncFlowError("SyncValue unreachable")
+
 
 def cycle(h: Harness, **overrides: object) -> object:
     ports: dict[str, object] = {

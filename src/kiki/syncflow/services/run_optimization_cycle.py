@@ -154,7 +154,11 @@ def _read_inputs(
     metrics: OptimizerMetrics,
     now: datetime,
 ) -> tuple[list[PlatformInput], dict[Platform, str]]:
-    """Each enabled platform's LTV, CAC and budget; a platform whose API fails is left out."""
+    """Each enabled platform's LTV, CAC and budget; a platform whose API fails is left out.
+
+    CAC comes from the value source when it measures one (the client's imported spend), else
+    from the gateway.
+    """
     inputs: list[PlatformInput] = []
     errors: dict[Platform, str] = {}
     for platform in gateway.platforms(client_id):
@@ -170,10 +174,13 @@ def _read_inputs(
             ltv = values.platform_ltv(
                 client_id, platform, lookback_days=LTV_LOOKBACK_DAYS, as_of=now
             )
+            cac = values.platform_cac(
+                client_id, platform, lookback_days=LTV_LOOKBACK_DAYS, as_of=now
+            )
         except KikiError as exc:
-            errors[platform] = f"LTV unavailable: {exc}"
-            ltv = None
-        inputs.append(PlatformInput(platform, ltv, reading.cac, reading.daily_budget))
+            errors[platform] = f"LTV/CAC unavailable: {exc}"
+            ltv = cac = None
+        inputs.append(PlatformInput(platform, ltv, cac or reading.cac, reading.daily_budget))
     return inputs, errors
 
 
