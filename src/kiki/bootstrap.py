@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kiki.adapters.memory.baselines import InMemoryBaselineSource
@@ -21,6 +22,7 @@ from kiki.adapters.sql.client_config import SqlClientConfigStore
 from kiki.adapters.sql.engine import make_engine, upgrade
 from kiki.adapters.sql.importer import SqlValueImporter
 from kiki.adapters.sql.ledger import SqlLedger
+from kiki.adapters.sql.tenants import SqlClientDirectory, SqlIdempotencyStore, SqlTenantStore
 from kiki.adapters.sql.value_source import SqlValueSource
 from kiki.adapters.values import ImportedOrRecordedBaselines, ImportedOrSandboxValues
 from kiki.core.clock import Clock, SystemClock
@@ -54,6 +56,9 @@ class App:
     state: StateStore
     metrics: PrometheusMetrics
     notifier: Notifier
+    tenants: SqlTenantStore
+    directory: SqlClientDirectory
+    idempotency: SqlIdempotencyStore
     recorded: RecordingNotifier = field(default_factory=RecordingNotifier)
     sandbox_file: Path | None = None
     # SyncTwin: the gate reads twin_baselines (SyncValue's measured baseline when the client has
@@ -77,6 +82,15 @@ class App:
             dry_run=dry_run,
             lock_ttl_s=self.settings.cycle_lock_ttl_s,
         )
+
+    def database_reachable(self) -> bool:
+        """Whether the database answers a trivial query now (for readiness probes)."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.text("SELECT 1"))
+        except sa.exc.SQLAlchemyError:
+            return False
+        return True
 
     def gatekeeper(self) -> SimulationGatekeeper:
         return SimulationGatekeeper(
@@ -163,6 +177,9 @@ def build(
         state=state,
         metrics=PrometheusMetrics(),
         notifier=FanoutNotifier(*notifiers),
+        tenants=SqlTenantStore(engine),
+        directory=SqlClientDirectory(engine),
+        idempotency=SqlIdempotencyStore(engine),
         recorded=recorded,
         sandbox_file=sandbox_file,
         twin_baselines=ImportedOrRecordedBaselines(value_source, recorded_baselines),

@@ -55,6 +55,23 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("KIKI_SYNCVALUE_ADDR", "SYNCVALUE_ADDR")
     )
 
+    # The service (kiki serve): loopback by default; a deployment sets host 0.0.0.0.
+    host: str = "127.0.0.1"
+    http_port: int = Field(default=8000, ge=0, le=65535)
+    grpc_port: int = Field(default=50051, ge=0, le=65535)
+    max_body_bytes: int = Field(default=65_536, gt=0, description="larger HTTP bodies are refused (422)")
+    shutdown_grace_s: float = Field(default=30.0, ge=0)
+    # Remote components over gRPC (seed deployment); unset means in-process.
+    ledger_addr: str | None = Field(
+        default=None, validation_alias=AliasChoices("KIKI_LEDGER_ADDR", "SYNCLEDGER_ADDR")
+    )
+    notify_addr: str | None = Field(
+        default=None, validation_alias=AliasChoices("KIKI_NOTIFY_ADDR", "SYNCNOTIFY_ADDR")
+    )
+    remote_api_key: str | None = Field(
+        default=None, description="API key sent to the remote components' gRPC services"
+    )
+
     @field_validator("database_url")
     @classmethod
     def _no_blank_url(cls, value: str | None) -> str | None:

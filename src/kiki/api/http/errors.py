@@ -1,0 +1,63 @@
+"""The HTTP entrypoint's one table from error to status code, and the error body."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from kiki.core.errors import InvalidInputError, KikiError, StorageError
+from kiki.platforms.errors import UnknownClientError
+from kiki.syncflow.errors import CycleInProgressError
+from kiki.tenancy.errors import (
+    AuthenticationError,
+    ClientNotFoundError,
+    ClientTakenError,
+    IdempotencyConflictError,
+    IdempotencyInProgressError,
+    TenantExistsError,
+)
+
+# First match wins; order subclasses before their parents.
+STATUS: list[tuple[type[KikiError], int, str]] = [
+    (AuthenticationError, 401, "unauthenticated"),
+    (ClientNotFoundError, 404, "not_found"),
+    (UnknownClientError, 404, "not_found"),
+    (InvalidInputError, 422, "invalid_input"),
+    (IdempotencyConflictError, 409, "idempotency_key_reused"),
+    (IdempotencyInProgressError, 409, "idempotency_key_in_progress"),
+    (ClientTakenError, 409, "client_taken"),
+    (TenantExistsError, 409, "tenant_exists"),
+    (CycleInProgressError, 409, "cycle_in_progress"),
+    (StorageError, 503, "unavailable"),
+    (KikiError, 500, "internal"),
+]
+
+
+def status_for(exc: KikiError) -> tuple[int, str]:
+    return next((status, code) for kind, status, code in STATUS if isinstance(exc, kind))
+
+
+def error_body(code: str, message: str, field: str | None = None) -> dict[str, str]:
+    body = {"error": code, "message": message}
+    if field is not None:
+        body["field"] = field
+    return body
+
+
+async def kiki_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, KikiError)  # noqa: S101  # registered for KikiError only
+    status, code = status_for(exc)
+    field = exc.field if isinstance(exc, InvalidInputError) else None
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(error_body(code, str(exc), field), status_code=status, headers=headers)
+
+
+async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's own validation (query, path, typed bodies), in the same shape as ours."""
+    assert isinstance(exc, RequestValidationError)  # noqa: S101  # registered for it only
+    first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "is invalid"}
+    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header")]
+    field = ".".join(loc) or "body"
+    message = f"{field}: {first.get('msg', 'is invalid')}"
+    return JSONResponse(error_body("invalid_input", message, field), status_code=422)

@@ -1,0 +1,204 @@
+"""The HTTP API on the embedded default: the seed's shape, settings, cycles, idempotency."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiki.core.platform import Platform
+from tests.unit.api.conftest import Service
+
+
+def spike_meta(service: Service, client: str = "acme-shop") -> None:
+    """Meta's CPM +40 % for six hours: its CAC goes 150 -> 210, 2.14x against a 3.06x mean."""
+    service.app.market.shock(client, Platform.META, cpm_factor=1.4)
+    service.clock.advance(6 * 3600)
+
+
+def test_budget_efficiency_has_the_seeds_shape_and_figures(service: Service) -> None:
+    r = service.http.get(
+        "/budget-efficiency", params={"client_id": "acme-shop"}, headers=service.auth()
+    )
+    assert r.status_code == 200
+    body = r.json()
+    assert set(body) == {
+        "timestamp",
+        "average_efficiency",
+        "best_platform",
+        "best_efficiency",
+        "platform_details",
+    }
+    assert body["timestamp"] == int(service.clock.now().timestamp())
+    assert body["best_platform"] == "PLATFORM_TIKTOK"
+    assert body["best_efficiency"] == pytest.approx(4.0)
+    assert body["average_efficiency"] == pytest.approx(3.2)
+    meta = body["platform_details"][0]
+    assert meta == {
+        "platform": "PLATFORM_META",
+        "ltv": 450.0,
+        "cac": 150.0,
+        "efficiency": pytest.approx(3.0),
+        "daily_budget": 500.0,
+    }
+    assert [d["platform"] for d in body["platform_details"]] == [p.value for p in Platform]
+
+
+def test_applying_a_cycle_shifts_budget_and_a_retry_moves_nothing_twice(service: Service) -> None:
+    spike_meta(service)
+    headers = {**service.auth(), "Idempotency-Key": "cycle-1"}
+    first = service.http.post("/v1/clients/acme-shop/cycles", json={}, headers=headers)
+    assert first.status_code == 200
+    assert [(o["from"], o["to"], o["amount"], o["result"]) for o in first.json()["outcomes"]] == [
+        ("PLATFORM_META", "PLATFORM_TIKTOK", 100.0, "APPLIED")
+    ]
+    transfers = len(service.app.ledger.transfers(client_id="acme-shop"))
+    again = service.http.post("/v1/clients/acme-shop/cycles", json={}, headers=headers)
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert len(service.app.ledger.transfers(client_id="acme-shop")) == transfers
+    assert service.app.market.read("acme-shop", Platform.META).daily_budget.to_units() == 400.0
+
+    listed = service.http.get("/v1/clients/acme-shop/reallocations", headers=service.auth())
+    [shift] = listed.json()["reallocations"]
+    assert (shift["from"], shift["to"], shift["amount_micros"], shift["status"]) == (
+        "PLATFORM_META",
+        "PLATFORM_TIKTOK",
+        100_000_000,
+        "APPLIED",
+    )
+    assert shift["reason"] == "Efficiency drop: 2.14x vs 3.06x avg"
+
+
+def test_a_dry_run_plans_the_shift_and_moves_no_money(service: Service) -> None:
+    spike_meta(service)
+    r = service.http.post(
+        "/v1/clients/acme-shop/cycles", json={"dry_run": True}, headers=service.auth()
+    )
+    assert r.json()["status"] == "DRY_RUN"
+    assert r.json()["planned_shifts"][0]["amount_micros"] == 100_000_000
+    assert service.app.ledger.transfers(client_id="acme-shop") == []
+
+
+def test_applying_a_cycle_requires_an_idempotency_key(service: Service) -> None:
+    r = service.http.post("/v1/clients/acme-shop/cycles", json={}, headers=service.auth())
+    assert r.status_code == 422
+    assert r.json()["field"] == "Idempotency-Key"
+
+
+def test_the_same_key_with_a_different_request_is_refused(service: Service) -> None:
+    headers = {**service.auth(), "Idempotency-Key": "k"}
+    ok = service.http.patch(
+        "/v1/clients/acme-shop/settings", json={"efficiency_threshold": 0.2}, headers=headers
+    )
+    assert ok.status_code == 200
+    refused = service.http.patch(
+        "/v1/clients/acme-shop/settings", json={"efficiency_threshold": 0.3}, headers=headers
+    )
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "idempotency_key_reused"
+    assert service.app.configs.get("acme-shop").efficiency_threshold == 0.2
+
+
+def test_settings_are_read_and_changed(service: Service) -> None:
+    r = service.http.patch(
+        "/v1/clients/acme-shop/settings",
+        json={
+            "reallocation_percent": 0.1,
+            "deny": ["linkedin"],
+            "limits": {"meta": {"floor": 250, "ceiling": "900.5"}},
+        },
+        headers={**service.auth(), "Idempotency-Key": "s1"},
+    )
+    assert r.status_code == 200
+    read = service.http.get("/v1/clients/acme-shop/settings", headers=service.auth()).json()
+    assert read == r.json()
+    assert read["reallocation_percent"] == 0.1
+    assert read["efficiency_threshold"] == 0.15
+    assert read["deny"] == ["PLATFORM_LINKEDIN"]
+    assert read["limits"] == {"PLATFORM_META": {"floor": 250.0, "ceiling": 900.5}}
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        (b'{"efficiency_threshold": NaN}', "efficiency_threshold"),
+        (b'{"reallocation_percent": Infinity}', "reallocation_percent"),
+        (b'{"reallocation_percent": 1.5}', "reallocation_percent"),
+        (b'{"limits": {"meta": {"floor": -1}}}', "limits.PLATFORM_META.floor"),
+        (b'{"limits": {"meta": {"ceiling": 1e15}}}', "limits.PLATFORM_META.ceiling"),
+        (b'{"limits": {"meta": {"ceiling": "0.0000001"}}}', "limits.PLATFORM_META.ceiling"),
+        (b'{"limits": {"myspace": {"floor": 1}}}', "limits"),
+        (b'{"deny": ["myspace"]}', "deny[0]"),
+        (b'{"colour": "red"}', "colour"),
+        (b"[1, 2]", "body"),
+    ],
+)
+def test_bad_settings_are_refused_naming_the_field_and_change_nothing(
+    service: Service, raw: bytes, field: str
+) -> None:
+    before = service.app.configs.get("acme-shop")
+    r = service.http.patch(
+        "/v1/clients/acme-shop/settings",
+        content=raw,
+        headers={**service.auth(), "Idempotency-Key": "bad", "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == field
+    assert r.json()["message"].startswith(f"{field}: ")
+    assert service.app.configs.get("acme-shop") == before
+    # The refused request did not use up its key.
+    ok = service.http.patch(
+        "/v1/clients/acme-shop/settings",
+        json={"cooldown_s": 60},
+        headers={**service.auth(), "Idempotency-Key": "bad"},
+    )
+    assert ok.status_code == 200
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(service: Service) -> None:
+    big = b'{"deny": [' + b'"meta",' * 20_000 + b'"meta"]}'
+    r = service.http.patch(
+        "/v1/clients/acme-shop/settings",
+        content=big,
+        headers={**service.auth(), "Idempotency-Key": "big", "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422
+    assert r.json()["field"] == "body"
+    assert service.app.configs.get("acme-shop").deny == frozenset()
+
+
+def test_a_tenant_opens_a_sandbox_client_once(service: Service) -> None:
+    headers = {**service.auth(), "Idempotency-Key": "open-1"}
+    first = service.http.post("/v1/clients", json={"client_id": "acme-two"}, headers=headers)
+    assert first.status_code == 201
+    assert first.json()["platforms"] == [p.value for p in Platform]
+    again = service.http.post("/v1/clients", json={"client_id": "acme-two"}, headers=headers)
+    assert again.json() == first.json()
+    listed = service.http.get("/v1/clients", headers=service.auth()).json()
+    assert listed == {"clients": ["acme-shop", "acme-two"]}
+    taken = service.http.post(
+        "/v1/clients",
+        json={"client_id": "acme-two"},
+        headers={**service.auth(service.globex_key), "Idempotency-Key": "open-2"},
+    )
+    assert taken.status_code == 409
+
+
+def test_health_readiness_metrics_and_openapi(service: Service) -> None:
+    assert service.http.get("/healthz").json() == {"status": "serving"}
+    assert service.http.get("/readyz").json() == {
+        "serving": True,
+        "database": True,
+        "scheduler": True,
+        "ready": True,
+    }
+    service.http.get(
+        "/budget-efficiency", params={"client_id": "acme-shop"}, headers=service.auth()
+    )
+    metrics = service.http.get("/metrics")
+    assert metrics.headers["content-type"].startswith("text/plain")
+    assert 'syncflow_platform_efficiency{platform="PLATFORM_TIKTOK"} 4.0' in metrics.text
+    paths = service.http.get("/openapi.json").json()["paths"]
+    assert {"/budget-efficiency", "/v1/clients/{client_id}/cycles"} <= set(paths)
+    service.state.stop_serving()
+    assert service.http.get("/readyz").status_code == 503

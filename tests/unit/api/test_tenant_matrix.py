@@ -1,0 +1,76 @@
+"""Every API endpoint: authentication required, and another tenant's client is not found."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from kiki.core.platform import Platform
+from tests.unit.api.conftest import Service
+
+# (method, path with {client}, JSON body or None); every endpoint that names a client.
+CLIENT_ENDPOINTS: list[tuple[str, str, Any]] = [
+    ("GET", "/budget-efficiency?client_id={client}", None),
+    ("POST", "/v1/clients/{client}/cycles", {"dry_run": True}),
+    ("POST", "/v1/clients/{client}/cycles", {"dry_run": False}),
+    ("GET", "/v1/clients/{client}/reallocations", None),
+    ("GET", "/v1/clients/{client}/settings", None),
+    ("PATCH", "/v1/clients/{client}/settings", {"efficiency_threshold": 0.5}),
+]
+OTHER_ENDPOINTS: list[tuple[str, str, Any]] = [
+    ("GET", "/v1/clients", None),
+    ("POST", "/v1/clients", {"client_id": "new-one"}),
+]
+
+
+def call(service: Service, method: str, path: str, body: Any, headers: dict[str, str]) -> Any:
+    return service.http.request(
+        method,
+        path,
+        json=body,
+        headers={**headers, "Idempotency-Key": f"{method}:{path}:{body}".replace(" ", "")},
+    )
+
+
+@pytest.mark.parametrize(("method", "path", "body"), CLIENT_ENDPOINTS + OTHER_ENDPOINTS)
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer kiki_not-a-key", "Basic YWNtZTp4", "Bearer ", "revoked"],
+)
+def test_every_endpoint_refuses_a_missing_wrong_or_revoked_key(
+    service: Service, method: str, path: str, body: Any, authorization: str | None
+) -> None:
+    if authorization == "revoked":
+        authorization = f"Bearer {service.acme_key}"
+        service.app.tenants.revoke("acme", key_id=None, now=service.clock.now())
+    headers = {"Authorization": authorization} if authorization else {}
+    r = call(service, method, path.format(client="acme-shop"), body, headers)
+    assert r.status_code == 401
+    assert r.json()["error"] == "unauthenticated"
+    assert r.headers["WWW-Authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize(("method", "path", "body"), CLIENT_ENDPOINTS)
+def test_another_tenants_client_answers_exactly_like_a_missing_one(
+    service: Service, method: str, path: str, body: Any
+) -> None:
+    service.app.market.shock("globex-shop", Platform.META, cpm_factor=1.4)
+    service.clock.advance(6 * 3600)
+    budgets = {p: service.app.market.read("globex-shop", p).daily_budget for p in Platform}
+    settings = service.app.configs.get("globex-shop")
+
+    theirs = call(service, method, path.format(client="globex-shop"), body, service.auth())
+    nobody = call(service, method, path.format(client="nobody-shop"), body, service.auth())
+
+    assert theirs.status_code == nobody.status_code == 404
+    assert theirs.json() == {"error": "not_found", "message": "client 'globex-shop' not found"}
+    assert nobody.json() == {"error": "not_found", "message": "client 'nobody-shop' not found"}
+    assert {p: service.app.market.read("globex-shop", p).daily_budget for p in Platform} == budgets
+    assert service.app.configs.get("globex-shop") == settings
+    assert service.app.ledger.transfers(client_id="globex-shop") == []
+    # ... while globex itself reaches it.
+    own = call(
+        service, method, path.format(client="globex-shop"), body, service.auth(service.globex_key)
+    )
+    assert own.status_code == 200
