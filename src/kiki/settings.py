@@ -59,7 +59,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     http_port: int = Field(default=8000, ge=0, le=65535)
     grpc_port: int = Field(default=50051, ge=0, le=65535)
-    max_body_bytes: int = Field(default=65_536, gt=0, description="larger HTTP bodies are refused (422)")
+    max_body_bytes: int = Field(
+        default=65_536, gt=0, description="larger HTTP bodies are refused (422)"
+    )
     shutdown_grace_s: float = Field(default=30.0, ge=0)
     # Remote components over gRPC (seed deployment); unset means in-process.
     ledger_addr: str | None = Field(

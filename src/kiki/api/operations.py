@@ -7,14 +7,19 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from kiki.api import inputs, views
 from kiki.bootstrap import App
 from kiki.core.errors import InvalidInputError
+from kiki.core.platform import Platform
 from kiki.syncflow.errors import CycleInProgressError
 from kiki.syncflow.services.run_optimization_cycle import CycleReport, CycleStatus
 from kiki.syncledger.ledger import summarize_shifts
+from kiki.synctwin import Baseline as TwinBaseline
+from kiki.synctwin import CampaignRejectedError, SimulationResult, Strategy, simulate
+from kiki.syncvalue.views import baseline_view, ltv_view
 from kiki.tenancy.keys import Tenant, check_client_id
 from kiki.tenancy.services import authenticate, fingerprint, require_client, run_idempotent
 
@@ -53,12 +58,15 @@ class Operations:
             self.app.open_sandbox_client(client_id)
             return {"client_id": client_id, "platforms": self._platform_names(client_id)}
 
-        return self._idempotent(tenant, key, "open_client", {"client_id": client_id}, action)
+        return self.idempotent(tenant, key, "open_client", {"client_id": client_id}, action)
 
     # -- SyncFlow --------------------------------------------------------------------
     def budget_efficiency(self, tenant: Tenant, client_id: str) -> dict[str, Any]:
-        report = self.cycle(self.client(tenant, client_id), dry_run=True)
-        return views.budget_efficiency(report)
+        return views.budget_efficiency(self.efficiency_report(tenant, client_id))
+
+    def efficiency_report(self, tenant: Tenant, client_id: str) -> CycleReport:
+        """A dry-run cycle: the efficiencies as the optimiser sees them now."""
+        return self.cycle(self.client(tenant, client_id), dry_run=True)
 
     def run_cycle(
         self, tenant: Tenant, client_id: str, *, dry_run: bool, key: str | None
@@ -69,7 +77,7 @@ class Operations:
             return views.cycle(self.cycle(client_id, dry_run=True)), False
         if key is None:
             raise InvalidInputError("Idempotency-Key", "is required to apply a cycle")
-        return self._idempotent(
+        return self.idempotent(
             tenant,
             key,
             "run_cycle",
@@ -112,7 +120,7 @@ class Operations:
             self.app.configs.put(client_id, config, now=self.app.clock.now())
             return views.settings(client_id, self.app.configs.get(client_id))
 
-        return self._idempotent(
+        return self.idempotent(
             tenant, key, "change_settings", {"client_id": client_id, "body": dict(body)}, action
         )
 
@@ -120,7 +128,7 @@ class Operations:
     def _platform_names(self, client_id: str) -> list[str]:
         return [p.value for p in self.app.market.platforms(client_id)]
 
-    def _idempotent(
+    def idempotent(
         self,
         tenant: Tenant,
         key: str,
@@ -136,3 +144,93 @@ class Operations:
             store=self.app.idempotency,
             clock=self.app.clock,
         )
+
+
+class TwinAndValueOperations:
+    """SyncTwin's gate and SyncValue's numbers, scoped to the caller's clients."""
+
+    def __init__(self, ops: Operations) -> None:
+        self.ops = ops
+        self.app = ops.app
+
+    def simulate(
+        self,
+        tenant: Tenant,
+        client_id: str,
+        strategy: Strategy,
+        baseline: TwinBaseline | None,
+        *,
+        seed: int | None,
+    ) -> SimulationResult:
+        """Simulate on the given baseline, or on the client's own (SyncValue or recorded)."""
+        client_id = self.ops.client(tenant, client_id)
+        settings = self.app.settings
+        if baseline is None:
+            return self.app.gatekeeper().evaluate(strategy, client_id, seed=seed)[0]
+        started = self.app.clock.monotonic()
+        result = simulate(
+            strategy,
+            baseline,
+            simulations=settings.simulations,
+            variance=settings.variance,
+            seed=seed,
+            threshold=settings.confidence_threshold,
+        )
+        self.app.metrics.observe_simulation(
+            settings.simulations, self.app.clock.monotonic() - started
+        )
+        return result
+
+    def launch(
+        self, tenant: Tenant, client_id: str, strategy: Strategy, *, key: str | None
+    ) -> tuple[dict[str, Any], bool]:
+        """A rejection is an answer (approved false, the seed's message), not an error."""
+        client_id = self.ops.client(tenant, client_id)
+        if key is None:
+            raise InvalidInputError("Idempotency-Key", "is required to launch a campaign")
+
+        def action() -> dict[str, Any]:
+            try:
+                launched = self.app.launch_campaign(client_id, strategy)
+            except CampaignRejectedError as rejected:
+                return {
+                    "approved": False,
+                    "campaign_id": None,
+                    "decision_id": rejected.decision_id,
+                    "message": str(rejected),
+                    "simulation": rejected.result.to_dict(),
+                }
+            return {
+                "approved": True,
+                "campaign_id": launched.campaign_id,
+                "decision_id": launched.decision_id,
+                "message": "approved and launched",
+                "simulation": launched.result.to_dict(),
+            }
+
+        request = {"client_id": client_id, "strategy": strategy.to_dict()}
+        return self.ops.idempotent(tenant, key, "launch_campaign", request, action)
+
+    def ltv(
+        self,
+        tenant: Tenant,
+        client_id: str,
+        *,
+        platform: Platform | None,
+        lookback_days: int,
+        as_of: datetime | None,
+    ) -> dict[str, Any]:
+        client_id = self.ops.client(tenant, client_id)
+        report = self.app.value_source.value_report(
+            client_id, lookback_days=lookback_days, as_of=as_of or self.app.clock.now()
+        )
+        return ltv_view(report, platform=platform)
+
+    def baseline(
+        self, tenant: Tenant, client_id: str, *, lookback_days: int, as_of: datetime | None
+    ) -> dict[str, Any]:
+        client_id = self.ops.client(tenant, client_id)
+        baseline = self.app.value_source.baseline(
+            client_id, lookback_days=lookback_days, as_of=as_of or self.app.clock.now()
+        )
+        return baseline_view(baseline)

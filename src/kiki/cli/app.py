@@ -7,7 +7,19 @@ import sys
 import typer
 from rich.console import Console
 
-from kiki.cli import audit, db, demo, importer, ledger, optimize, sandbox, tenants, twin, value
+from kiki.cli import (
+    audit,
+    db,
+    demo,
+    importer,
+    ledger,
+    optimize,
+    sandbox,
+    serve,
+    tenants,
+    twin,
+    value,
+)
 from kiki.core.errors import ConfigurationError, InvalidInputError, KikiError
 from kiki.platforms.errors import UnknownClientError
 from kiki.synctwin.errors import NoBaselineError
@@ -29,6 +41,7 @@ app.add_typer(twin.app, name="twin")
 app.add_typer(importer.app, name="import")
 app.add_typer(value.app, name="value")
 app.add_typer(tenants.app, name="tenants")
+app.command("serve")(serve.serve)
 
 # Exit codes: 0 ok, 1 operation failed, 2 bad input (usage errors, too, as click does),
 # 3 unknown client, 4 configuration.

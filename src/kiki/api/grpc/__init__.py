@@ -1,0 +1,1 @@
+"""The gRPC entrypoint: BudgetOptimizerService and SyncTwinService, health and reflection."""

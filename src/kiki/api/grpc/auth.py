@@ -1,0 +1,113 @@
+"""Authentication for every kiki.v1 call, as a server interceptor, and the gRPC error table."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
+
+import grpc
+
+from kiki.api.operations import Operations
+from kiki.core.errors import InvalidInputError, KikiError, StorageError
+from kiki.platforms.errors import UnknownClientError
+from kiki.syncflow.errors import CycleInProgressError
+from kiki.syncledger import TransferConflictError
+from kiki.syncnotify.errors import DeliveryError
+from kiki.synctwin import NoBaselineError
+from kiki.tenancy import (
+    AuthenticationError,
+    ClientNotFoundError,
+    ClientTakenError,
+    IdempotencyConflictError,
+    IdempotencyInProgressError,
+    Tenant,
+)
+
+_CALLER: contextvars.ContextVar[Tenant] = contextvars.ContextVar("kiki_grpc_caller")
+
+# First match wins; order subclasses before their parents.
+CODES: list[tuple[type[KikiError], grpc.StatusCode]] = [
+    (AuthenticationError, grpc.StatusCode.UNAUTHENTICATED),
+    (ClientNotFoundError, grpc.StatusCode.NOT_FOUND),
+    (UnknownClientError, grpc.StatusCode.NOT_FOUND),
+    (InvalidInputError, grpc.StatusCode.INVALID_ARGUMENT),
+    (IdempotencyConflictError, grpc.StatusCode.ALREADY_EXISTS),
+    (ClientTakenError, grpc.StatusCode.ALREADY_EXISTS),
+    (IdempotencyInProgressError, grpc.StatusCode.ABORTED),
+    (CycleInProgressError, grpc.StatusCode.ABORTED),
+    (TransferConflictError, grpc.StatusCode.ALREADY_EXISTS),
+    (NoBaselineError, grpc.StatusCode.FAILED_PRECONDITION),
+    (DeliveryError, grpc.StatusCode.UNAVAILABLE),
+    (StorageError, grpc.StatusCode.UNAVAILABLE),
+    (KikiError, grpc.StatusCode.INTERNAL),
+]
+
+Req = TypeVar("Req")
+Resp = TypeVar("Resp")
+
+
+def caller() -> Tenant:
+    """The tenant the interceptor authenticated for this call."""
+    return _CALLER.get()
+
+
+def abort(context: grpc.ServicerContext, exc: KikiError) -> NoReturn:
+    code = next(code for kind, code in CODES if isinstance(exc, kind))
+    context.abort(code, str(exc))
+    raise AssertionError("context.abort raises")  # pragma: no cover
+
+
+def translated(
+    method: Callable[[Any, Req, grpc.ServicerContext], Resp],
+) -> Callable[[Any, Req, grpc.ServicerContext], Resp]:
+    """Run a servicer method, answering each KikiError with its status code."""
+
+    def wrapper(self: Any, request: Req, context: grpc.ServicerContext) -> Resp:
+        try:
+            return method(self, request, context)
+        except KikiError as exc:
+            abort(context, exc)
+
+    wrapper.__name__ = method.__name__
+    wrapper.__doc__ = method.__doc__
+    return wrapper
+
+
+class ApiKeyInterceptor(grpc.ServerInterceptor):
+    """Authenticate ``authorization: Bearer <key>`` on every kiki.v1 call (health and
+    reflection stay open, as probes need them), and make the tenant available to servicers."""
+
+    def __init__(self, ops: Operations) -> None:
+        self._ops = ops
+
+    def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler[Any, Any] | None],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler[Any, Any] | None:
+        handler = continuation(handler_call_details)
+        if handler is None or not handler_call_details.method.startswith("/kiki.v1."):
+            return handler
+        inner = handler.unary_unary
+        if inner is None:  # every kiki.v1 method is unary-unary
+            return handler
+        ops = self._ops
+
+        def authenticated(request: Any, context: grpc.ServicerContext) -> Any:
+            metadata = {k: v for k, v in context.invocation_metadata() if isinstance(v, str)}
+            try:
+                tenant = ops.authenticate(metadata.get("authorization"))
+            except KikiError as exc:
+                abort(context, exc)
+            token = _CALLER.set(tenant)
+            try:
+                return inner(request, context)
+            finally:
+                _CALLER.reset(token)
+
+        return grpc.unary_unary_rpc_method_handler(
+            authenticated,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
