@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -11,6 +12,7 @@ from kiki.core.errors import InvalidInputError
 from kiki.core.money import MICROS_PER_UNIT, Money
 from kiki.core.platform import Platform
 from kiki.syncflow.domain.config import BudgetLimits, OptimizerConfig
+from kiki.synctwin import Baseline, Strategy
 
 # A daily budget above a billion is a typo or an attack, not a campaign.
 MAX_DAILY_BUDGET = Money(1_000_000_000 * MICROS_PER_UNIT)
@@ -99,3 +101,43 @@ def _limits(raw: object, current: OptimizerConfig) -> dict[Platform, BudgetLimit
                 raise
             raise InvalidInputError(f"{where}.{exc.field}", exc.rule) from None
     return limits
+
+
+def strategy(raw: object) -> Strategy:
+    """A strategy object (SyncTwin's keys), errors named ``strategy.<field>``."""
+    if not isinstance(raw, Mapping):
+        raise InvalidInputError("strategy", "must be an object")
+    with _prefixed("strategy"):
+        parsed = Strategy.from_dict(raw)
+        bounded(parsed.daily_budget, field="daily_budget")
+    return parsed
+
+
+def baseline(raw: object) -> Baseline | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        raise InvalidInputError("baseline", "must be an object")
+    with _prefixed("baseline"):
+        parsed = Baseline.from_dict(raw)
+        for name in ("avg_order_value", "monthly_revenue", "monthly_ad_spend"):
+            bounded(getattr(parsed, name), field=name)
+    return parsed
+
+
+def seed(raw: object) -> int | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 0 or raw >= 2**128:
+        raise InvalidInputError("seed", "must be an integer in [0, 2**128)")
+    return raw
+
+
+@contextmanager
+def _prefixed(prefix: str) -> Iterator[None]:
+    try:
+        yield
+    except InvalidInputError as exc:
+        if exc.field.startswith(prefix):
+            raise
+        raise InvalidInputError(f"{prefix}.{exc.field}", exc.rule) from None

@@ -7,7 +7,11 @@ from typing import Any
 import pytest
 
 from kiki.core.platform import Platform
+from kiki.synctwin import Baseline
 from tests.unit.api.conftest import Service
+
+STRATEGY = {"audience_size": 50_000, "cvr": 0.02, "daily_budget": 500}
+BASELINE = {"avg_order_value": 85, "monthly_revenue": 50_000, "monthly_ad_spend": 10_000}
 
 # (method, path with {client}, JSON body or None); every endpoint that names a client.
 CLIENT_ENDPOINTS: list[tuple[str, str, Any]] = [
@@ -17,6 +21,10 @@ CLIENT_ENDPOINTS: list[tuple[str, str, Any]] = [
     ("GET", "/v1/clients/{client}/reallocations", None),
     ("GET", "/v1/clients/{client}/settings", None),
     ("PATCH", "/v1/clients/{client}/settings", {"efficiency_threshold": 0.5}),
+    ("POST", "/v1/clients/{client}/simulations", {"strategy": STRATEGY, "baseline": BASELINE}),
+    ("POST", "/v1/clients/{client}/launches", {"strategy": STRATEGY}),
+    ("GET", "/v1/clients/{client}/ltv", None),
+    ("GET", "/v1/clients/{client}/baseline", None),
 ]
 OTHER_ENDPOINTS: list[tuple[str, str, Any]] = [
     ("GET", "/v1/clients", None),
@@ -55,6 +63,9 @@ def test_every_endpoint_refuses_a_missing_wrong_or_revoked_key(
 def test_another_tenants_client_answers_exactly_like_a_missing_one(
     service: Service, method: str, path: str, body: Any
 ) -> None:
+    service.app.twin_baseline_book.put(
+        "globex-shop", Baseline.from_dict(BASELINE), at=service.clock.now()
+    )
     service.app.market.shock("globex-shop", Platform.META, cpm_factor=1.4)
     service.clock.advance(6 * 3600)
     budgets = {p: service.app.market.read("globex-shop", p).daily_budget for p in Platform}

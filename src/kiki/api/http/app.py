@@ -5,6 +5,7 @@ Routes parse, authenticate, call ``Operations`` and return its view; nothing els
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request, Response
@@ -14,11 +15,13 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, StrictBool
 
+from kiki.api import inputs
 from kiki.api.health import ServiceState
 from kiki.api.http.errors import kiki_error, validation_error
 from kiki.api.http.limits import BodySizeLimit
-from kiki.api.operations import Operations
+from kiki.api.operations import Operations, TwinAndValueOperations
 from kiki.core.errors import InvalidInputError, KikiError
+from kiki.core.platform import Platform
 from kiki.tenancy.keys import Tenant
 
 _bearer = HTTPBearer(auto_error=False, description="A tenant's API key: `kiki tenants create`")
@@ -121,7 +124,68 @@ def create_app(ops: Operations, state: ServiceState) -> FastAPI:
         view, replayed = ops.change_settings(caller, client_id, body, key=key)
         return changed(view, replayed)
 
+    twin = TwinAndValueOperations(ops)
+
+    @api.post("/v1/clients/{client_id}/simulations", tags=["synctwin"])
+    def simulate(
+        caller: Caller, client_id: str, body: Annotated[dict[str, Any], Body()]
+    ) -> dict[str, Any]:
+        """Monte Carlo on ``strategy`` against ``baseline`` (default: the client's own)."""
+        unknown = set(body) - {"strategy", "baseline", "seed"}
+        if unknown:
+            raise InvalidInputError(sorted(unknown)[0], "is not a known field")
+        result = twin.simulate(
+            caller,
+            client_id,
+            inputs.strategy(body.get("strategy")),
+            inputs.baseline(body.get("baseline")),
+            seed=inputs.seed(body.get("seed")),
+        )
+        return result.to_dict()
+
+    @api.post("/v1/clients/{client_id}/launches", tags=["synctwin"])
+    def launch(
+        caller: Caller,
+        client_id: str,
+        body: Annotated[dict[str, Any], Body()],
+        key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        """Simulate, then launch only if approved; a rejection answers approved=false."""
+        view, replayed = twin.launch(
+            caller, client_id, inputs.strategy(body.get("strategy")), key=key
+        )
+        return changed(view, replayed)
+
+    @api.get("/v1/clients/{client_id}/ltv", tags=["syncvalue"])
+    def ltv(
+        caller: Caller,
+        client_id: str,
+        platform: str | None = None,
+        lookback_days: Annotated[int, Query(gt=0, le=3650)] = 90,
+        as_of: datetime | None = None,
+    ) -> dict[str, Any]:
+        chosen = None if platform is None else Platform.parse(platform)
+        return twin.ltv(
+            caller, client_id, platform=chosen, lookback_days=lookback_days, as_of=_aware(as_of)
+        )
+
+    @api.get("/v1/clients/{client_id}/baseline", tags=["syncvalue"])
+    def baseline(
+        caller: Caller,
+        client_id: str,
+        lookback_days: Annotated[int, Query(gt=0, le=3650)] = 90,
+        as_of: datetime | None = None,
+    ) -> dict[str, Any]:
+        return twin.baseline(caller, client_id, lookback_days=lookback_days, as_of=_aware(as_of))
+
     return api
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A bare date-time means UTC, as SyncValue's CSV dates do."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
 
 
 def _required(key: str | None) -> str:

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from kiki.core.errors import InvalidInputError, KikiError, StorageError
 from kiki.platforms.errors import UnknownClientError
 from kiki.syncflow.errors import CycleInProgressError
+from kiki.synctwin import NoBaselineError
 from kiki.tenancy.errors import (
     AuthenticationError,
     ClientNotFoundError,
@@ -29,6 +30,7 @@ STATUS: list[tuple[type[KikiError], int, str]] = [
     (ClientTakenError, 409, "client_taken"),
     (TenantExistsError, 409, "tenant_exists"),
     (CycleInProgressError, 409, "cycle_in_progress"),
+    (NoBaselineError, 409, "no_baseline"),
     (StorageError, 503, "unavailable"),
     (KikiError, 500, "internal"),
 ]
