@@ -18,6 +18,14 @@ KikiError
 │   └── AuditChainBrokenError    verification found an edited or missing entry
 ├── syncvalue.errors.SyncValueError
 │   └── CsvRowError              a bad CSV row (also an InvalidInputError); nothing imported
+├── tenancy.errors.TenancyError
+│   ├── AuthenticationError      no API key, or an unknown or revoked one
+│   ├── ClientNotFoundError      no such client, or another tenant's (not told apart)
+│   ├── UnknownTenantError       no tenant by that name
+│   ├── TenantExistsError        the tenant name is taken
+│   ├── ClientTakenError         the client id belongs to a tenant already
+│   ├── IdempotencyConflictError an Idempotency-Key reused for a different request
+│   └── IdempotencyInProgressError the first request with that key is still running
 └── syncnotify.errors.NotifyError
     └── DeliveryError            an alert could not be delivered
 """
