@@ -86,8 +86,11 @@ class Operations:
         )
 
     def cycle(self, client_id: str, *, dry_run: bool) -> CycleReport:
-        """One cycle; concurrent callers in this process queue on the client instead of
-        bouncing off its lock (the scheduler, dry runs and applies share this path)."""
+        """One cycle; concurrent appliers in this process queue on the client instead of
+        bouncing off its lock (the scheduler and API applies share this path). A dry run takes
+        no lock at all."""
+        if dry_run:
+            return self.app.run_cycle(client_id, dry_run=True)
         with self._locks_guard:
             local = self._client_locks[client_id]
         with local:

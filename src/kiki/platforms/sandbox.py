@@ -84,7 +84,6 @@ class SandboxMarket:
         self._accounts: dict[tuple[str, Platform], _Account] = {}
         self._outages: dict[tuple[Platform, str], int | None] = {}
         self._lock = threading.RLock()
-        self.calls: list[tuple[str, str, Platform]] = []
         self._campaigns: dict[str, SandboxCampaign] = {}
 
     # -- set-up and shocks -------------------------------------------------------------
@@ -214,7 +213,7 @@ class SandboxMarket:
 
     def read(self, client_id: str, platform: Platform) -> PlatformReading:
         with self._lock:
-            self._maybe_fail(client_id, platform, "read")
+            self._maybe_fail(platform, "read")
             account = self._account(client_id, platform)
             self._accrue(account, self._clock.now())
             spend = sum(b[1] for b in account.buckets)
@@ -226,7 +225,7 @@ class SandboxMarket:
         if budget.micros < 0:
             raise InvalidInputError("daily_budget", "must not be negative")
         with self._lock:
-            self._maybe_fail(client_id, platform, "set")
+            self._maybe_fail(platform, "set")
             account = self._account(client_id, platform)
             self._accrue(account, self._clock.now())
             account.budget_micros = budget.micros
@@ -238,7 +237,7 @@ class SandboxMarket:
         if daily_budget.micros <= 0:
             raise InvalidInputError("daily_budget", "must be positive")
         with self._lock:
-            self._maybe_fail(client_id, platform, "create_campaign")
+            self._maybe_fail(platform, "create_campaign")
             self._account(client_id, platform)
             campaign_id = f"sbx-{uuid.uuid4().hex[:16]}"
             self._campaigns[campaign_id] = SandboxCampaign(
@@ -270,8 +269,7 @@ class SandboxMarket:
                 f"client {client_id!r} has no {platform.display_name} account in the sandbox"
             ) from None
 
-    def _maybe_fail(self, client_id: str, platform: Platform, operation: str) -> None:
-        self.calls.append((operation, client_id, platform))
+    def _maybe_fail(self, platform: Platform, operation: str) -> None:
         for key in ((platform, operation), (platform, "*")):
             if key in self._outages:
                 remaining = self._outages[key]

@@ -160,6 +160,15 @@ def test_concurrent_triggers_run_one_cycle_per_client(tmp_path: object) -> None:
     assert h.total("acme") == Money(2500 * M)
 
 
+def test_a_dry_run_plans_even_while_a_cycle_holds_the_lock(h: Harness) -> None:
+    token = h.app.state.acquire_lock("syncflow:cycle:acme", ttl_s=60)
+    assert token is not None
+    assert h.app.run_cycle("acme").status is CycleStatus.LOCKED
+    report = h.app.run_cycle("acme", dry_run=True)
+    assert report.status is CycleStatus.DRY_RUN
+    assert [s.amount for s in report.plan.shifts] == [Money(100 * M)]  # type: ignore[union-attr]
+
+
 def test_the_lock_is_released_after_a_cycle(h: Harness) -> None:
     h.app.run_cycle("acme")
     assert h.app.state.acquire_lock("syncflow:cycle:acme", ttl_s=1) is not None

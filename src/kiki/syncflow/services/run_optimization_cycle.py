@@ -62,14 +62,11 @@ def run_optimization_cycle(
 ) -> CycleReport:
     """Run one cycle under the client's lock; a concurrent call returns status LOCKED.
 
+    A dry run changes nothing, so it takes no lock and never bounces off a running cycle.
     Raises UnknownClientError if the gateway has no accounts for the client.
     """
-    lock_key = f"syncflow:cycle:{client_id}"
-    token = state.acquire_lock(lock_key, ttl_s=lock_ttl_s)
-    if token is None:
-        return CycleReport(client_id, CycleStatus.LOCKED, clock.now())
-    started = clock.monotonic()
-    try:
+
+    def run() -> CycleReport:
         return _run(
             client_id,
             gateway=gateway,
@@ -82,6 +79,16 @@ def run_optimization_cycle(
             clock=clock,
             dry_run=dry_run,
         )
+
+    if dry_run:
+        return run()
+    lock_key = f"syncflow:cycle:{client_id}"
+    token = state.acquire_lock(lock_key, ttl_s=lock_ttl_s)
+    if token is None:
+        return CycleReport(client_id, CycleStatus.LOCKED, clock.now())
+    started = clock.monotonic()
+    try:
+        return run()
     finally:
         metrics.observe_cycle(clock.monotonic() - started)
         state.release_lock(lock_key, token)
