@@ -1,7 +1,11 @@
-"""Test helpers shipped with the package: a whole app on SQLite, the sandbox and a virtual clock."""
+"""Test helpers shipped with the package: a whole app on SQLite, the sandbox and a virtual clock,
+and the command line run as a user runs it."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,3 +56,19 @@ class Harness:
 
     def shifts(self, client_id: str) -> list[ShiftRecord]:
         return summarize_shifts(self.app.ledger.transfers(client_id=client_id))
+
+
+def run_cli(workdir: Path, *args: str, timeout_s: float = 120) -> subprocess.CompletedProcess[str]:
+    """``kiki ARGS`` in a fresh process: cwd ``workdir``, data in ``workdir/data``, no other
+    ``KIKI_*`` settings from the caller's environment, a wide terminal and no colour."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KIKI_")}
+    env |= {"KIKI_DATA_DIR": str(workdir / "data"), "COLUMNS": "200", "NO_COLOR": "1"}
+    return subprocess.run(  # noqa: S603  # our own CLI; the arguments come from the caller
+        [sys.executable, "-m", "kiki", *args],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        check=False,
+    )

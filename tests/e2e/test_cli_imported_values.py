@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 from kiki.core.clock import SystemClock
+from kiki.testing import run_cli
 
 
 def kiki(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIKI_")}
-    env["KIKI_DATA_DIR"] = str(tmp_path / "data")
-    return subprocess.run(  # noqa: S603  # our own CLI, arguments from the test
-        [sys.executable, "-m", "kiki", *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(tmp_path, *args)
 
 
 def test_optimizer_and_gate_take_ltv_cac_and_baseline_from_imported_data(tmp_path: Path) -> None:

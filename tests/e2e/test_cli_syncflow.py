@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from kiki.testing import run_cli
 
 SNAPSHOT = {
     "platforms": [
@@ -23,18 +23,7 @@ SNAPSHOT = {
 
 
 def kiki(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIKI_")}
-    env["KIKI_DATA_DIR"] = str(tmp_path / "data")
-    env["COLUMNS"] = "200"
-    return subprocess.run(  # noqa: S603  # our own CLI, arguments from the test
-        [sys.executable, "-m", "kiki", *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(tmp_path, *args)
 
 
 def test_demo_tells_the_spike_the_shift_the_rollback_and_conservation(tmp_path: Path) -> None:

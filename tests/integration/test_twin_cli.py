@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import json
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-KIKI = str(Path(sys.executable).with_name("kiki"))
+from kiki.testing import run_cli
+
 DATA = Path(__file__).parents[1] / "unit" / "synctwin" / "data"
 GOOD = {"audience_size": 50_000, "cvr": 0.02, "daily_budget": 800}
 LOSING = {"audience_size": 20_000, "cvr": 0.02, "daily_budget": 800}
@@ -22,15 +22,7 @@ BASELINE = {"avg_order_value": 85, "monthly_revenue": 60000, "monthly_ad_spend":
 
 @pytest.fixture
 def run(tmp_path: Path) -> Run:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIKI_")}
-    env |= {"KIKI_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200", "NO_COLOR": "1"}
-
-    def _run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(  # noqa: S603  # our own console script, fixed arguments
-            [KIKI, *args], capture_output=True, text=True, env=env, cwd=tmp_path, check=False
-        )
-
-    return _run
+    return functools.partial(run_cli, tmp_path)
 
 
 def write(path: Path, body: object) -> str:

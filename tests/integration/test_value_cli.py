@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from kiki.testing import run_cli
 
 ORDERS = """customer_id,ordered_at,amount,platform,order_id
 c1,2024-03-05,30,meta,
@@ -20,17 +20,7 @@ SPEND = "date,platform,spend,clicks\n2024-03-05,meta,100,7\n2024-03-06,google,40
 
 
 def kiki(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIKI_")}
-    env["KIKI_DATA_DIR"] = str(tmp_path / "data")
-    return subprocess.run(  # noqa: S603  # our own entrypoint, fixed arguments
-        [sys.executable, "-c", "from kiki.cli.app import main; main()", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        check=False,
-        timeout=120,
-    )
+    return run_cli(tmp_path, *args)
 
 
 @pytest.fixture
