@@ -1,13 +1,16 @@
-"""The Ledger port's contract, run on SQLite and on PostgreSQL."""
+"""The Ledger port's contract, run on every implementation: SqlLedger on SQLite and on
+PostgreSQL, and GrpcLedger talking to a real server on loopback whose ledger is SqlLedger."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import Engine
 
+from kiki.adapters.grpc_clients import GrpcLedger
 from kiki.adapters.sql.ledger import SqlLedger
 from kiki.core.money import Money
 from kiki.syncledger import (
@@ -18,8 +21,19 @@ from kiki.syncledger import (
     balances,
     summarize_shifts,
 )
+from kiki.syncledger.ports import Ledger
+from tests.contract.remote import serving
 
 T0 = datetime(2026, 2, 3, 9, 5, 0, 123456, tzinfo=UTC)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres), "grpc"])
+def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
+    if request.param == "grpc":
+        with serving(tmp_path / "remote", clients=("acme", "globex")) as remote:
+            yield GrpcLedger(remote.service())
+        return
+    yield SqlLedger(request.getfixturevalue(f"{request.param}_engine"))
 
 
 def leg(
@@ -55,23 +69,20 @@ IN = leg(
 )
 
 
-def test_records_and_reads_back_transfers_exactly_in_order(engine: Engine) -> None:
-    ledger = SqlLedger(engine)
+def test_records_and_reads_back_transfers_exactly_in_order(ledger: Ledger) -> None:
     assert ledger.record(OUT) is True
     assert ledger.record(IN) is True
     assert ledger.transfers() == [OUT, IN]
     assert ledger.transfers()[0].at == T0  # microseconds and UTC survive the round trip
 
 
-def test_a_retry_with_the_same_id_records_nothing_new(engine: Engine) -> None:
-    ledger = SqlLedger(engine)
+def test_a_retry_with_the_same_id_records_nothing_new(ledger: Ledger) -> None:
     ledger.record(OUT)
     assert ledger.record(OUT) is False
     assert len(ledger.transfers()) == 1
 
 
-def test_a_reused_id_with_different_content_is_refused_and_the_first_stands(engine: Engine) -> None:
-    ledger = SqlLedger(engine)
+def test_a_reused_id_with_different_content_is_refused_and_the_first_stands(ledger: Ledger) -> None:
     ledger.record(OUT)
     other = leg("out", TransferKind.SHIFT_OUT, "budget:PLATFORM_META", IN_TRANSIT, amount=1)
     with pytest.raises(TransferConflictError):
@@ -79,8 +90,7 @@ def test_a_reused_id_with_different_content_is_refused_and_the_first_stands(engi
     assert ledger.transfers() == [OUT]
 
 
-def test_filters_by_client_and_time(engine: Engine) -> None:
-    ledger = SqlLedger(engine)
+def test_filters_by_client_and_time(ledger: Ledger) -> None:
     other = leg(
         "out",
         TransferKind.SHIFT_OUT,
@@ -96,8 +106,7 @@ def test_filters_by_client_and_time(engine: Engine) -> None:
     assert ledger.transfers(since=T0 - timedelta(days=1)) == [OUT, IN]
 
 
-def test_balances_sum_to_zero_and_a_rollback_corrects_without_editing(engine: Engine) -> None:
-    ledger = SqlLedger(engine)
+def test_balances_sum_to_zero_and_a_rollback_corrects_without_editing(ledger: Ledger) -> None:
     back = leg(
         "rollback",
         TransferKind.ROLLBACK,
@@ -122,8 +131,7 @@ def test_balances_sum_to_zero_and_a_rollback_corrects_without_editing(engine: En
     ]
 
 
-def test_concurrent_writers_of_the_same_transfer_record_it_once(engine: Engine) -> None:
-    ledger = SqlLedger(engine)
+def test_concurrent_writers_of_the_same_transfer_record_it_once(ledger: Ledger) -> None:
     results: list[bool] = []
     barrier = threading.Barrier(4)
 

@@ -2,23 +2,32 @@
 
 The scenario below is small enough to compute by hand; the comments give the arithmetic.
 T = 2024-04-01, L = 30: W = [2024-03-02, 2024-04-01), the earlier window [2024-01-31, 03-02).
+The tests at the end hold SyncFlow's ValueSource port to the same numbers on every
+implementation: SqlValueSource on SQLite and PostgreSQL, and GrpcValueSource talking to a real
+server on loopback whose SyncValue holds the same imported data.
 """
 
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 
+from kiki.adapters.grpc_clients import GrpcValueSource
 from kiki.adapters.sql.importer import SqlValueImporter
 from kiki.adapters.sql.value_source import SqlValueSource
 from kiki.core.money import Money
 from kiki.core.platform import Platform
+from kiki.syncflow.ports import ValueSource
 from kiki.syncvalue.domain.records import ImportResult, RecordKind
 from kiki.syncvalue.errors import CsvRowError
 from kiki.syncvalue.services.import_csv import import_csv
+from tests.contract.remote import serving
 
 T = datetime(2024, 4, 1, tzinfo=UTC)
 
@@ -207,3 +216,79 @@ def test_a_client_without_data_has_unknown_values_and_an_empty_baseline(engine: 
     )
     assert baseline.avg_order_value is None
     assert baseline.baseline_churn is None
+
+
+@dataclass
+class Port:
+    engine: Engine  # where the test imports the data the source reads
+    source: ValueSource
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres), "grpc"])
+def port(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Port]:
+    if request.param == "grpc":
+        with serving(tmp_path / "remote", clients=("acme", "other")) as remote:
+            yield Port(remote.app.engine, GrpcValueSource(remote.service()))
+        return
+    engine = request.getfixturevalue(f"{request.param}_engine")
+    yield Port(engine, SqlValueSource(engine))
+
+
+def _port_values(
+    source: ValueSource, client: str, as_of: datetime
+) -> dict[Platform, tuple[Money | None, Money | None]]:
+    return {
+        p: (
+            source.platform_ltv(client, p, lookback_days=30, as_of=as_of),
+            source.platform_cac(client, p, lookback_days=30, as_of=as_of),
+        )
+        for p in Platform
+    }
+
+
+def test_the_port_answers_ltv_and_cac_by_the_definitions(port: Port) -> None:
+    _load(port.engine)
+    # The figures of test_cohorts_ltv_and_cac_follow_the_definitions, through the port.
+    assert _port_values(port.source, "acme", T) == {
+        Platform.META: (_m("30"), _m("350")),
+        Platform.GOOGLE: (_m("3"), _m("0")),
+        Platform.TIKTOK: (None, None),
+        Platform.LINKEDIN: (_m("0"), _m("0")),
+        Platform.AMAZON: (None, None),
+        Platform.MICROSOFT: (_m("8"), _m("0")),
+    }
+
+
+def test_the_port_keeps_the_as_of_instant_to_the_microsecond(port: Port) -> None:
+    _load(port.engine)
+    # c7 was acquired at 23:59:59: in W when T is a microsecond later, not when T is that second.
+    second = datetime(2024, 3, 31, 23, 59, 59, tzinfo=UTC)
+    at = {"lookback_days": 30}
+    assert port.source.platform_ltv("acme", Platform.LINKEDIN, as_of=second, **at) is None
+    later = second + timedelta(microseconds=1)
+    assert port.source.platform_ltv("acme", Platform.LINKEDIN, as_of=later, **at) == _m("0")
+
+
+def test_the_port_rounds_money_divisions_half_to_even(port: Port) -> None:
+    _import(
+        port.engine,
+        RecordKind.CUSTOMERS,
+        "customer_id,platform,acquired_at\na,meta,2024-03-20\nb,meta,2024-03-21\n",
+    )
+    _import(port.engine, RecordKind.SPEND, "date,platform,spend\n2024-03-20,meta,0.000005\n")
+    _import(
+        port.engine, RecordKind.ORDERS, "customer_id,ordered_at,amount\na,2024-03-22,0.000003\n"
+    )
+    assert _port_values(port.source, "acme", T)[Platform.META] == (Money(2), Money(2))
+
+
+def test_the_port_keeps_clients_apart(port: Port) -> None:
+    _load(port.engine, client="acme")
+    _import(
+        port.engine,
+        RecordKind.ORDERS,
+        "customer_id,ordered_at,amount,platform\nz,2024-03-09,5,meta\n",
+        client="other",
+    )
+    assert _port_values(port.source, "other", T)[Platform.META] == (_m("5"), _m("0"))
+    assert _port_values(port.source, "acme", T)[Platform.META] == (_m("30"), _m("350"))

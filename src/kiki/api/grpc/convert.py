@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from kiki.api import inputs
 from kiki.api.grpc.gen import budget_optimizer_pb2 as bo
@@ -38,12 +40,17 @@ def micros(units: float) -> int:
     return round(units * 1_000_000)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def instant_from(unix_micros: int) -> datetime:
-    return datetime.fromtimestamp(unix_micros / 1_000_000, tz=UTC)
+    """Exact to the microsecond (a float timestamp is not, this far from 1970)."""
+    return _EPOCH + unix_micros * _MICROSECOND
 
 
 def instant_to(moment: datetime) -> int:
-    return round(moment.timestamp() * 1_000_000)
+    return (moment - _EPOCH) // _MICROSECOND
 
 
 def transfer_from(m: bo.Transfer) -> Transfer:
@@ -82,6 +89,19 @@ def transfer_to(t: Transfer) -> bo.Transfer:
         corrects=t.corrects,
         bound_for=t.bound_for,
     )
+
+
+def alert_details_from(m: bo.BudgetAlertRequest) -> dict[str, Any]:
+    """The typed JSON details when the caller sent them, else the text map."""
+    if not m.details_json:
+        return dict(m.details)
+    try:
+        details = json.loads(m.details_json)
+    except ValueError:
+        raise InvalidInputError("details_json", "must be a JSON object") from None
+    if not isinstance(details, dict):
+        raise InvalidInputError("details_json", "must be a JSON object")
+    return details
 
 
 def strategy_from(m: tw.Strategy) -> Strategy:

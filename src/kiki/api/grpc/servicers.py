@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import grpc
@@ -14,6 +15,7 @@ from kiki.api.grpc.gen import synctwin_pb2 as tw
 from kiki.api.grpc.gen import synctwin_pb2_grpc as tw_grpc
 from kiki.api.operations import Operations, TwinAndValueOperations
 from kiki.core.errors import InvalidInputError
+from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.syncflow.services.run_optimization_cycle import LTV_LOOKBACK_DAYS
 from kiki.syncnotify.alert import Alert, Severity
@@ -28,23 +30,39 @@ class BudgetOptimizerServicer(bo_grpc.BudgetOptimizerServiceServicer):
     def GetPlatformLTV(
         self, request: bo.PlatformLTVRequest, context: grpc.ServicerContext
     ) -> bo.PlatformLTVResponse:
+        as_of_unix_micros = request.as_of_unix_micros or request.as_of_unix_s * 1_000_000
+        ltv = self._value(request, as_of_unix_micros, self.app.values.platform_ltv)
+        return bo.PlatformLTVResponse(
+            platform=request.platform, ltv_micros=None if ltv is None else ltv.micros
+        )
+
+    @translated
+    def GetPlatformCAC(
+        self, request: bo.PlatformCACRequest, context: grpc.ServicerContext
+    ) -> bo.PlatformCACResponse:
+        cac = self._value(request, request.as_of_unix_micros, self.app.values.platform_cac)
+        return bo.PlatformCACResponse(
+            platform=request.platform, cac_micros=None if cac is None else cac.micros
+        )
+
+    def _value(
+        self,
+        request: bo.PlatformLTVRequest | bo.PlatformCACRequest,
+        as_of_unix_micros: int,
+        read: Callable[..., Money | None],
+    ) -> Money | None:
         client_id = self.ops.client(caller(), request.client_id)
         platform = convert.platform_from(request.platform)
         if request.lookback_days < 0:
             raise InvalidInputError("lookback_days", "must not be negative")
         as_of = (
-            convert.instant_from(request.as_of_unix_s * 1_000_000)
-            if request.as_of_unix_s
-            else self.app.clock.now()
+            convert.instant_from(as_of_unix_micros) if as_of_unix_micros else self.app.clock.now()
         )
-        ltv = self.app.values.platform_ltv(
+        return read(
             client_id,
             platform,
             lookback_days=request.lookback_days or LTV_LOOKBACK_DAYS,
             as_of=as_of,
-        )
-        return bo.PlatformLTVResponse(
-            platform=request.platform, ltv_micros=None if ltv is None else ltv.micros
         )
 
     @translated
@@ -66,15 +84,13 @@ class BudgetOptimizerServicer(bo_grpc.BudgetOptimizerServiceServicer):
             else None
         )
         if request.client_id:
-            clients = [self.ops.client(tenant, request.client_id)]
+            client_id = self.ops.client(tenant, request.client_id)
+            found = self.app.ledger.transfers(client_id=client_id, since=since)
         else:
-            clients = self.app.directory.clients(tenant.tenant_id)
-        transfers = [
-            convert.transfer_to(t)
-            for client_id in clients
-            for t in self.app.ledger.transfers(client_id=client_id, since=since)
-        ]
-        return bo.ListBudgetReallocationsResponse(transfers=transfers)
+            # One read, filtered, keeps the ledger's recording order across the clients.
+            clients = set(self.app.directory.clients(tenant.tenant_id))
+            found = [t for t in self.app.ledger.transfers(since=since) if t.client_id in clients]
+        return bo.ListBudgetReallocationsResponse(transfers=[convert.transfer_to(t) for t in found])
 
     @translated
     def SendBudgetAlert(
@@ -87,7 +103,8 @@ class BudgetOptimizerServicer(bo_grpc.BudgetOptimizerServiceServicer):
             raise InvalidInputError("severity", "must be INFO, WARNING or CRITICAL") from None
         if not request.title.strip():
             raise InvalidInputError("title", "must not be empty")
-        alert = Alert(severity, request.title, request.message, client_id, dict(request.details))
+        details = convert.alert_details_from(request)
+        alert = Alert(severity, request.title, request.message, client_id, details)
         self.app.notifier.send(alert)
         return bo.BudgetAlertResponse(delivered=True)
 

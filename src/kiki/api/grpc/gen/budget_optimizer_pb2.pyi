@@ -25,16 +25,18 @@ PLATFORM_AMAZON: Platform
 PLATFORM_MICROSOFT: Platform
 
 class PlatformLTVRequest(_message.Message):
-    __slots__ = ("client_id", "platform", "lookback_days", "as_of_unix_s")
+    __slots__ = ("client_id", "platform", "lookback_days", "as_of_unix_s", "as_of_unix_micros")
     CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     PLATFORM_FIELD_NUMBER: _ClassVar[int]
     LOOKBACK_DAYS_FIELD_NUMBER: _ClassVar[int]
     AS_OF_UNIX_S_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_UNIX_MICROS_FIELD_NUMBER: _ClassVar[int]
     client_id: str
     platform: Platform
     lookback_days: int
     as_of_unix_s: int
-    def __init__(self, client_id: _Optional[str] = ..., platform: _Optional[_Union[Platform, str]] = ..., lookback_days: _Optional[int] = ..., as_of_unix_s: _Optional[int] = ...) -> None: ...
+    as_of_unix_micros: int
+    def __init__(self, client_id: _Optional[str] = ..., platform: _Optional[_Union[Platform, str]] = ..., lookback_days: _Optional[int] = ..., as_of_unix_s: _Optional[int] = ..., as_of_unix_micros: _Optional[int] = ...) -> None: ...
 
 class PlatformLTVResponse(_message.Message):
     __slots__ = ("platform", "ltv_micros")
@@ -43,6 +45,26 @@ class PlatformLTVResponse(_message.Message):
     platform: Platform
     ltv_micros: int
     def __init__(self, platform: _Optional[_Union[Platform, str]] = ..., ltv_micros: _Optional[int] = ...) -> None: ...
+
+class PlatformCACRequest(_message.Message):
+    __slots__ = ("client_id", "platform", "lookback_days", "as_of_unix_micros")
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    LOOKBACK_DAYS_FIELD_NUMBER: _ClassVar[int]
+    AS_OF_UNIX_MICROS_FIELD_NUMBER: _ClassVar[int]
+    client_id: str
+    platform: Platform
+    lookback_days: int
+    as_of_unix_micros: int
+    def __init__(self, client_id: _Optional[str] = ..., platform: _Optional[_Union[Platform, str]] = ..., lookback_days: _Optional[int] = ..., as_of_unix_micros: _Optional[int] = ...) -> None: ...
+
+class PlatformCACResponse(_message.Message):
+    __slots__ = ("platform", "cac_micros")
+    PLATFORM_FIELD_NUMBER: _ClassVar[int]
+    CAC_MICROS_FIELD_NUMBER: _ClassVar[int]
+    platform: Platform
+    cac_micros: int
+    def __init__(self, platform: _Optional[_Union[Platform, str]] = ..., cac_micros: _Optional[int] = ...) -> None: ...
 
 class Transfer(_message.Message):
     __slots__ = ("transfer_id", "client_id", "shift_id", "kind", "source_account", "destination_account", "amount_micros", "reason", "at_unix_micros", "corrects", "bound_for")
@@ -97,7 +119,7 @@ class ListBudgetReallocationsResponse(_message.Message):
     def __init__(self, transfers: _Optional[_Iterable[_Union[Transfer, _Mapping]]] = ...) -> None: ...
 
 class BudgetAlertRequest(_message.Message):
-    __slots__ = ("client_id", "severity", "title", "message", "details")
+    __slots__ = ("client_id", "severity", "title", "message", "details", "details_json")
     class DetailsEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -110,12 +132,14 @@ class BudgetAlertRequest(_message.Message):
     TITLE_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
     DETAILS_FIELD_NUMBER: _ClassVar[int]
+    DETAILS_JSON_FIELD_NUMBER: _ClassVar[int]
     client_id: str
     severity: str
     title: str
     message: str
     details: _containers.ScalarMap[str, str]
-    def __init__(self, client_id: _Optional[str] = ..., severity: _Optional[str] = ..., title: _Optional[str] = ..., message: _Optional[str] = ..., details: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    details_json: str
+    def __init__(self, client_id: _Optional[str] = ..., severity: _Optional[str] = ..., title: _Optional[str] = ..., message: _Optional[str] = ..., details: _Optional[_Mapping[str, str]] = ..., details_json: _Optional[str] = ...) -> None: ...
 
 class BudgetAlertResponse(_message.Message):
     __slots__ = ("delivered",)

@@ -39,6 +39,11 @@ class BudgetOptimizerServiceStub:
                 request_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.PlatformLTVRequest.SerializeToString,
                 response_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.PlatformLTVResponse.FromString,
                 _registered_method=True)
+        self.GetPlatformCAC = channel.unary_unary(
+                '/kiki.v1.BudgetOptimizerService/GetPlatformCAC',
+                request_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.PlatformCACRequest.SerializeToString,
+                response_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.PlatformCACResponse.FromString,
+                _registered_method=True)
         self.RecordBudgetReallocation = channel.unary_unary(
                 '/kiki.v1.BudgetOptimizerService/RecordBudgetReallocation',
                 request_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.BudgetReallocationRequest.SerializeToString,
@@ -71,6 +76,13 @@ class BudgetOptimizerServiceServicer:
 
     def GetPlatformLTV(self, request, context):
         """SyncValue: average LTV of the customers a platform acquired (90-day lookback by default).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPlatformCAC(self, request, context):
+        """SyncValue: CAC measured from the client's imported spend; absent means "use the gateway's".
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -118,6 +130,11 @@ def add_BudgetOptimizerServiceServicer_to_server(servicer, server):
                     servicer.GetPlatformLTV,
                     request_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.PlatformLTVRequest.FromString,
                     response_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.PlatformLTVResponse.SerializeToString,
+            ),
+            'GetPlatformCAC': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPlatformCAC,
+                    request_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.PlatformCACRequest.FromString,
+                    response_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.PlatformCACResponse.SerializeToString,
             ),
             'RecordBudgetReallocation': grpc.unary_unary_rpc_method_handler(
                     servicer.RecordBudgetReallocation,
@@ -172,6 +189,33 @@ class BudgetOptimizerService:
             '/kiki.v1.BudgetOptimizerService/GetPlatformLTV',
             kiki_dot_v1_dot_budget__optimizer__pb2.PlatformLTVRequest.SerializeToString,
             kiki_dot_v1_dot_budget__optimizer__pb2.PlatformLTVResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPlatformCAC(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kiki.v1.BudgetOptimizerService/GetPlatformCAC',
+            kiki_dot_v1_dot_budget__optimizer__pb2.PlatformCACRequest.SerializeToString,
+            kiki_dot_v1_dot_budget__optimizer__pb2.PlatformCACResponse.FromString,
             options,
             channel_credentials,
             insecure,

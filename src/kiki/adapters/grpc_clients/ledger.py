@@ -1,0 +1,103 @@
+"""The Ledger port on a remote SyncLedger (``KIKI_LEDGER_ADDR``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import grpc
+
+from kiki.adapters.grpc_clients.channel import (
+    RemoteService,
+    Req,
+    Resp,
+    code_of,
+    describe,
+    instant,
+    unix_micros,
+)
+from kiki.api.grpc.gen import budget_optimizer_pb2 as bo
+from kiki.core.errors import StorageError
+from kiki.core.money import Money
+from kiki.syncledger import Transfer, TransferConflictError, TransferKind
+
+
+class GrpcLedger:
+    """Records with RecordBudgetReallocation and reads with ListBudgetReallocations.
+
+    A transfer id reused with other content raises TransferConflictError, as in-process. Every
+    other failure raises StorageError, which the optimiser already treats as "the ledger is
+    down": that includes a client the remote does not hold for this API key, so that a cycle
+    stops at its first ledger read rather than moving money it could not record.
+    """
+
+    def __init__(self, remote: RemoteService) -> None:
+        self._remote = remote
+        self._record = remote.method(
+            "RecordBudgetReallocation", bo.BudgetReallocationRequest, bo.BudgetReallocationResponse
+        )
+        self._list = remote.method(
+            "ListBudgetReallocations",
+            bo.ListBudgetReallocationsRequest,
+            bo.ListBudgetReallocationsResponse,
+        )
+
+    def record(self, transfer: Transfer) -> bool:
+        request = bo.BudgetReallocationRequest(transfer=_to_wire(transfer))
+        return self._call(self._record, request, transfer.client_id).recorded
+
+    def transfers(
+        self, *, client_id: str | None = None, since: datetime | None = None
+    ) -> list[Transfer]:
+        request = bo.ListBudgetReallocationsRequest(
+            client_id=client_id or "",
+            since_unix_micros=None if since is None else unix_micros(since),
+        )
+        reply = self._call(self._list, request, client_id)
+        return [_from_wire(m) for m in reply.transfers]
+
+    def _call(self, invoke: Callable[[Req], Resp], request: Req, client_id: str | None) -> Resp:
+        try:
+            return invoke(request)
+        except grpc.RpcError as exc:
+            where = f"the ledger at {self._remote.address}"
+            code = code_of(exc)
+            if code is grpc.StatusCode.ALREADY_EXISTS:
+                raise TransferConflictError(f"{where}: {describe(exc)}") from exc
+            if code is grpc.StatusCode.NOT_FOUND:
+                raise StorageError(
+                    f"{where} holds no client {client_id!r} for this API key"
+                ) from exc
+            raise StorageError(f"{where} failed: {describe(exc)}") from exc
+
+
+def _to_wire(t: Transfer) -> bo.Transfer:
+    return bo.Transfer(
+        transfer_id=t.transfer_id,
+        client_id=t.client_id,
+        shift_id=t.shift_id,
+        kind=t.kind.value,
+        source_account=t.source,
+        destination_account=t.destination,
+        amount_micros=t.amount.micros,
+        reason=t.reason,
+        at_unix_micros=unix_micros(t.at),
+        corrects=t.corrects,
+        bound_for=t.bound_for,
+    )
+
+
+def _from_wire(m: bo.Transfer) -> Transfer:
+    return Transfer(
+        transfer_id=m.transfer_id,
+        client_id=m.client_id,
+        shift_id=m.shift_id,
+        kind=TransferKind(m.kind),
+        source=m.source_account,
+        destination=m.destination_account,
+        amount=Money(m.amount_micros),
+        reason=m.reason,
+        at=instant(m.at_unix_micros),
+        corrects=m.corrects if m.HasField("corrects") else None,
+        bound_for=m.bound_for if m.HasField("bound_for") else None,
+    )
