@@ -6,9 +6,17 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import grpc
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from kiki.adapters.grpc_clients import (
+    GrpcLedger,
+    GrpcNotifier,
+    GrpcValueSource,
+    RemoteService,
+    open_channel,
+)
 from kiki.adapters.memory.baselines import InMemoryBaselineSource
 from kiki.adapters.memory.campaigns import InMemoryCampaignStore
 from kiki.adapters.memory.notify import ConsoleNotifier, FanoutNotifier, RecordingNotifier
@@ -26,12 +34,15 @@ from kiki.adapters.sql.tenants import SqlClientDirectory, SqlIdempotencyStore, S
 from kiki.adapters.sql.value_source import SqlValueSource
 from kiki.adapters.values import ImportedOrRecordedBaselines, ImportedOrSandboxValues
 from kiki.core.clock import Clock, SystemClock
+from kiki.core.errors import ConfigurationError
 from kiki.core.state import StateStore
 from kiki.platforms.sandbox import SandboxMarket, demo_accounts
 from kiki.platforms.sandbox_values import SandboxValueSource
 from kiki.settings import Settings
 from kiki.syncflow.domain.config import OptimizerConfig
+from kiki.syncflow.ports import ValueSource
 from kiki.syncflow.services.run_optimization_cycle import CycleReport, run_optimization_cycle
+from kiki.syncledger.ports import Ledger
 from kiki.syncnotify.ports import Notifier
 from kiki.synctwin.domain.inputs import Strategy
 from kiki.synctwin.ports import BaselineBook, BaselineSource, CampaignStore
@@ -47,8 +58,8 @@ class App:
     clock: Clock
     engine: Engine
     market: SandboxMarket
-    values: ImportedOrSandboxValues
-    ledger: SqlLedger
+    values: ValueSource  # GrpcValueSource when syncvalue_addr is set
+    ledger: Ledger  # GrpcLedger when ledger_addr is set
     audit: SqlAuditLog
     configs: SqlClientConfigStore
     value_source: SqlValueSource  # SyncValue: LTV, CAC, baselines from imported data
@@ -66,6 +77,7 @@ class App:
     twin_baselines: BaselineSource = field(default_factory=InMemoryBaselineSource)
     twin_baseline_book: BaselineBook = field(default_factory=InMemoryBaselineSource)
     twin_store: CampaignStore = field(default_factory=InMemoryCampaignStore)
+    channels: list[grpc.Channel] = field(default_factory=list)  # to the remote components
 
     def run_cycle(self, client_id: str, *, dry_run: bool = False) -> CycleReport:
         return run_optimization_cycle(
@@ -118,11 +130,14 @@ class App:
             self.market.open_account(client_id, platform, spec)
 
     def close(self) -> None:
-        """Keep the sandbox's accounts for the next command, and release the database."""
+        """Keep the sandbox's accounts for the next command, release the database and close the
+        channels to remote components."""
         if self.sandbox_file is not None:
             self.sandbox_file.parent.mkdir(parents=True, exist_ok=True)
             self.sandbox_file.write_text(json.dumps(self.market.snapshot(), indent=2))
         self.engine.dispose()
+        for channel in self.channels:
+            channel.close()
 
 
 def optimizer_defaults(settings: Settings) -> OptimizerConfig:
@@ -141,7 +156,11 @@ def build(
     quiet: bool = False,
     persist_sandbox: bool = True,
 ) -> App:
-    """Wire the app from ``settings``; migrate the database to the current schema."""
+    """Wire the app from ``settings``; migrate the database to the current schema.
+
+    Raises ConfigurationError for a remote component's address without ``remote_api_key``.
+    """
+    remotes = remote_services(settings)
     clock = clock or SystemClock()
     engine = make_engine(settings.resolved_database_url())
     upgrade(engine)
@@ -150,6 +169,7 @@ def build(
         market = SandboxMarket(clock)
         if sandbox_file is not None and sandbox_file.is_file():
             market.restore(json.loads(sandbox_file.read_text()))
+    value_source = SqlValueSource(engine)
     state: StateStore = (
         RedisStateStore.from_url(settings.redis_url)
         if settings.redis_url
@@ -161,15 +181,24 @@ def build(
         notifiers.append(ConsoleNotifier())
     if settings.notify_urls:
         notifiers.append(AppriseNotifier(settings.notify_urls))
+    if settings.notify_addr:
+        notifiers.append(GrpcNotifier(remotes[settings.notify_addr]))
+    values: ValueSource = (
+        GrpcValueSource(remotes[settings.syncvalue_addr])
+        if settings.syncvalue_addr
+        else ImportedOrSandboxValues(value_source, SandboxValueSource(market))
+    )
+    ledger: Ledger = (
+        GrpcLedger(remotes[settings.ledger_addr]) if settings.ledger_addr else SqlLedger(engine)
+    )
     recorded_baselines = SqlBaselineSource(engine)
-    value_source = SqlValueSource(engine)
     return App(
         settings=settings,
         clock=clock,
         engine=engine,
         market=market,
-        values=ImportedOrSandboxValues(value_source, SandboxValueSource(market)),
-        ledger=SqlLedger(engine),
+        values=values,
+        ledger=ledger,
         audit=SqlAuditLog(engine),
         configs=SqlClientConfigStore(engine, optimizer_defaults(settings)),
         value_source=value_source,
@@ -185,4 +214,34 @@ def build(
         twin_baselines=ImportedOrRecordedBaselines(value_source, recorded_baselines),
         twin_baseline_book=recorded_baselines,
         twin_store=SqlCampaignStore(engine),
+        channels=[remote.channel for remote in remotes.values()],
     )
+
+
+def remote_services(settings: Settings) -> dict[str, RemoteService]:
+    """One channel per distinct remote address (one ``kiki serve`` may be all three)."""
+    named = {
+        name: address
+        for name, address in (
+            ("syncvalue_addr", settings.syncvalue_addr),
+            ("ledger_addr", settings.ledger_addr),
+            ("notify_addr", settings.notify_addr),
+        )
+        if address
+    }
+    if not named:
+        return {}
+    if not settings.remote_api_key:
+        raise ConfigurationError(
+            f"remote_api_key (KIKI_REMOTE_API_KEY) is required with {', '.join(named)} set: "
+            "the remote components take only authenticated calls"
+        )
+    return {
+        address: RemoteService(
+            open_channel(address),
+            api_key=settings.remote_api_key,
+            address=address,
+            timeout_s=settings.remote_timeout_s,
+        )
+        for address in sorted(set(named.values()))
+    }

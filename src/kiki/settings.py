@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     remote_api_key: str | None = Field(
         default=None, description="API key sent to the remote components' gRPC services"
     )
+    remote_timeout_s: float = Field(
+        default=5.0, gt=0, description="deadline of each call to a remote component"
+    )
 
     @field_validator("database_url")
     @classmethod
