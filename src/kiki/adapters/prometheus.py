@@ -6,6 +6,10 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from kiki.core.platform import Platform
 
+# The label values the services use; each series is exported at 0 before its first event.
+PLATFORM_OPERATIONS = ("read", "set", "create_campaign")
+LEFT_OUT_REASONS = ("no_data", "ltv_unavailable", "api_error")
+
 
 class PrometheusMetrics:
     """Implements SyncFlow's OptimizerMetrics port."""
@@ -60,6 +64,23 @@ class PrometheusMetrics:
             buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1),
             registry=r,
         )
+        self._start_series_at_zero()
+
+    def _start_series_at_zero(self) -> None:
+        """Export every known label set at 0 from the start: a series born at 1 is invisible to
+        increase() and rate(), so a route's first shift would never reach the dashboards."""
+        for source in Platform:
+            for destination in Platform:
+                if source is not destination:
+                    self.budget_shifts.labels(
+                        from_platform=source.value, to_platform=destination.value
+                    )
+            for operation in PLATFORM_OPERATIONS:
+                self.platform_api_errors.labels(platform=source.value, operation=operation)
+            for reason in LEFT_OUT_REASONS:
+                self.platforms_left_out.labels(platform=source.value, reason=reason)
+        for outcome in ("approved", "rejected"):
+            self.twin_gate_decisions.labels(outcome=outcome)
 
     def observe_efficiency(self, platform: Platform, value: float) -> None:
         self.platform_efficiency.labels(platform=platform.value).set(value)
