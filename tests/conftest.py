@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -40,6 +41,13 @@ def sqlite_engine(tmp_path: object) -> Iterator[Engine]:
 @pytest.fixture
 def postgres_engine() -> Iterator[Engine]:
     """A fresh schema on the real PostgreSQL, migrated, dropped afterwards."""
+    with postgres_schema() as engine:
+        yield engine
+
+
+@contextmanager
+def postgres_schema() -> Iterator[Engine]:
+    """An engine on a fresh, migrated schema of the real PostgreSQL; the schema is dropped after."""
     schema = f"t_{secrets.token_hex(6)}"
     admin = make_engine(POSTGRES_URL)
     try:

@@ -8,7 +8,6 @@ without SQL and without SyncValue's domain code.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -28,7 +27,7 @@ from kiki.core.platform import Platform
 from kiki.syncvalue import testing as cdnow
 from kiki.syncvalue.domain.records import RecordKind
 from kiki.syncvalue.services.import_csv import import_csv
-from tests.conftest import IN_CI, POSTGRES_URL, unavailable
+from tests.conftest import IN_CI, postgres_schema
 
 CLIENT = "cdnow"
 
@@ -75,24 +74,9 @@ def sqlite_cdnow(tmp_path_factory: pytest.TempPathFactory, data: Data) -> Iterat
 
 @pytest.fixture(scope="module")
 def postgres_cdnow(data: Data) -> Iterator[Engine]:
-    schema = f"t_{secrets.token_hex(6)}"
-    admin = make_engine(POSTGRES_URL)
-    try:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        unavailable(f"PostgreSQL at {POSTGRES_URL}", exc)
-    engine = make_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        upgrade(engine)
+    with postgres_schema() as engine:
         _load(engine, data)
         yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

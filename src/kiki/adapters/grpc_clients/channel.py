@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Protocol, Self, TypeVar
 
 import grpc
@@ -13,8 +12,6 @@ import grpc
 from kiki.api.grpc.gen import budget_optimizer_pb2 as bo
 
 _SERVICE = bo.DESCRIPTOR.services_by_name["BudgetOptimizerService"]
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
 
 
 class _Message(Protocol):
@@ -74,12 +71,3 @@ def describe(exc: grpc.RpcError) -> str:
 
 def code_of(exc: grpc.RpcError) -> grpc.StatusCode | None:
     return exc.code() if isinstance(exc, grpc.Call) else None
-
-
-def unix_micros(moment: datetime) -> int:
-    """Exact to the microsecond (a float timestamp is not, this far from 1970)."""
-    return (moment - _EPOCH) // _MICROSECOND
-
-
-def instant(unix_micros: int) -> datetime:
-    return _EPOCH + unix_micros * _MICROSECOND

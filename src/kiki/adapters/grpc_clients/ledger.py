@@ -13,13 +13,11 @@ from kiki.adapters.grpc_clients.channel import (
     Resp,
     code_of,
     describe,
-    instant,
-    unix_micros,
 )
+from kiki.api.grpc.convert import instant_to, transfer_from, transfer_to
 from kiki.api.grpc.gen import budget_optimizer_pb2 as bo
 from kiki.core.errors import StorageError
-from kiki.core.money import Money
-from kiki.syncledger import Transfer, TransferConflictError, TransferKind
+from kiki.syncledger import Transfer, TransferConflictError
 
 
 class GrpcLedger:
@@ -43,7 +41,7 @@ class GrpcLedger:
         )
 
     def record(self, transfer: Transfer) -> bool:
-        request = bo.BudgetReallocationRequest(transfer=_to_wire(transfer))
+        request = bo.BudgetReallocationRequest(transfer=transfer_to(transfer))
         return self._call(self._record, request, transfer.client_id).recorded
 
     def transfers(
@@ -51,10 +49,10 @@ class GrpcLedger:
     ) -> list[Transfer]:
         request = bo.ListBudgetReallocationsRequest(
             client_id=client_id or "",
-            since_unix_micros=None if since is None else unix_micros(since),
+            since_unix_micros=None if since is None else instant_to(since),
         )
         reply = self._call(self._list, request, client_id)
-        return [_from_wire(m) for m in reply.transfers]
+        return [transfer_from(m) for m in reply.transfers]
 
     def _call(self, invoke: Callable[[Req], Resp], request: Req, client_id: str | None) -> Resp:
         try:
@@ -69,35 +67,3 @@ class GrpcLedger:
                     f"{where} holds no client {client_id!r} for this API key"
                 ) from exc
             raise StorageError(f"{where} failed: {describe(exc)}") from exc
-
-
-def _to_wire(t: Transfer) -> bo.Transfer:
-    return bo.Transfer(
-        transfer_id=t.transfer_id,
-        client_id=t.client_id,
-        shift_id=t.shift_id,
-        kind=t.kind.value,
-        source_account=t.source,
-        destination_account=t.destination,
-        amount_micros=t.amount.micros,
-        reason=t.reason,
-        at_unix_micros=unix_micros(t.at),
-        corrects=t.corrects,
-        bound_for=t.bound_for,
-    )
-
-
-def _from_wire(m: bo.Transfer) -> Transfer:
-    return Transfer(
-        transfer_id=m.transfer_id,
-        client_id=m.client_id,
-        shift_id=m.shift_id,
-        kind=TransferKind(m.kind),
-        source=m.source_account,
-        destination=m.destination_account,
-        amount=Money(m.amount_micros),
-        reason=m.reason,
-        at=instant(m.at_unix_micros),
-        corrects=m.corrects if m.HasField("corrects") else None,
-        bound_for=m.bound_for if m.HasField("bound_for") else None,
-    )

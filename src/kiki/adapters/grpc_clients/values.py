@@ -13,8 +13,8 @@ from kiki.adapters.grpc_clients.channel import (
     Resp,
     code_of,
     describe,
-    unix_micros,
 )
+from kiki.api.grpc.convert import instant_to
 from kiki.api.grpc.gen import budget_optimizer_pb2 as bo
 from kiki.core.errors import StorageError
 from kiki.core.money import Money
@@ -42,7 +42,7 @@ class GrpcValueSource:
             client_id=client_id,
             platform=platform.value,
             lookback_days=lookback_days,
-            as_of_unix_micros=unix_micros(as_of),
+            as_of_unix_micros=instant_to(as_of),
         )
         reply = self._call(self._ltv, request, client_id)
         return Money(reply.ltv_micros) if reply.HasField("ltv_micros") else None
@@ -54,7 +54,7 @@ class GrpcValueSource:
             client_id=client_id,
             platform=platform.value,
             lookback_days=lookback_days,
-            as_of_unix_micros=unix_micros(as_of),
+            as_of_unix_micros=instant_to(as_of),
         )
         reply = self._call(self._cac, request, client_id)
         return Money(reply.cac_micros) if reply.HasField("cac_micros") else None
