@@ -85,18 +85,7 @@ def budget_optimizer() -> g.Dashboard:
         ),
         _ts(
             "Optimisation cycle duration",
-            [
-                (
-                    "histogram_quantile(0.5, sum by (le) "
-                    "(rate(syncflow_cycle_duration_seconds_bucket[5m])))",
-                    "p50",
-                ),
-                (
-                    "histogram_quantile(0.99, sum by (le) "
-                    "(rate(syncflow_cycle_duration_seconds_bucket[5m])))",
-                    "p99",
-                ),
-            ],
+            _p50_p99("syncflow_cycle_duration_seconds"),
             unit="s",
         ),
     ]
@@ -108,6 +97,14 @@ def budget_optimizer() -> g.Dashboard:
         refresh="1m",
         panels=_layout(panels),
     ).auto_panel_ids()
+
+
+def _p50_p99(histogram: str) -> list[tuple[str, str]]:
+    """Median and 99th percentile of a latency histogram over the last 5 minutes."""
+    return [
+        (f"histogram_quantile({q}, sum by (le) (rate({histogram}_bucket[5m])))", label)
+        for q, label in (("0.5", "p50"), ("0.99", "p99"))
+    ]
 
 
 def synctwin() -> g.Dashboard:
@@ -127,18 +124,7 @@ def synctwin() -> g.Dashboard:
         ),
         _ts(
             "Simulation latency",
-            [
-                (
-                    "histogram_quantile(0.5, sum by (le) "
-                    "(rate(synctwin_simulation_duration_seconds_bucket[5m])))",
-                    "p50",
-                ),
-                (
-                    "histogram_quantile(0.99, sum by (le) "
-                    "(rate(synctwin_simulation_duration_seconds_bucket[5m])))",
-                    "p99",
-                ),
-            ],
+            _p50_p99("synctwin_simulation_duration_seconds"),
             unit="s",
         ),
     ]
