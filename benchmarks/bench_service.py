@@ -23,8 +23,8 @@ import grpc
 import httpx
 from tests.e2e.service import running_service
 
-from kiki.api.grpc.gen import synctwin_pb2 as tw
-from kiki.api.grpc.gen import synctwin_pb2_grpc as tw_grpc
+from kiki.wire.gen import synctwin_pb2 as tw
+from kiki.wire.gen import synctwin_pb2_grpc as tw_grpc
 
 
 def load(name: str, call: Callable[[], None], requests: int, concurrency: int) -> None:

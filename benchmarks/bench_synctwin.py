@@ -20,7 +20,8 @@ from collections.abc import Callable  # noqa: E402
 import numpy as np  # noqa: E402
 
 from benchmarks.seed_gatekeeper import SeedSimulationGatekeeper  # noqa: E402
-from kiki.synctwin import Baseline, Strategy, simulate, simulate_batch  # noqa: E402
+from kiki.synctwin.domain.inputs import Baseline, Strategy  # noqa: E402
+from kiki.synctwin.domain.simulation import simulate, simulate_batch  # noqa: E402
 
 STRATEGY = {"audience_size": 50_000, "cvr": 0.02, "daily_budget": 800}
 BASELINE = {"avg_order_value": 85, "monthly_revenue": 60_000, "monthly_ad_spend": 20_000}

@@ -1,12 +1,14 @@
-"""The one place that picks adapters: ``build(settings)`` returns the wired application."""
+"""The one place that picks adapters: ``build(settings)`` returns the wired ``Services``.
+
+Entrypoints receive ``Services`` and see ports only; the platform gateway is chosen by
+``KIKI_PLATFORMS`` from ``GATEWAYS``, so a new platform adapter registers there and nowhere else.
+"""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-import grpc
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -17,205 +19,173 @@ from kiki.adapters.grpc_clients import (
     RemoteService,
     open_channel,
 )
-from kiki.adapters.memory.baselines import InMemoryBaselineSource
-from kiki.adapters.memory.campaigns import InMemoryCampaignStore
-from kiki.adapters.memory.notify import ConsoleNotifier, FanoutNotifier, RecordingNotifier
+from kiki.adapters.memory.notify import ConsoleNotifier, FanoutNotifier
+from kiki.adapters.memory.sandbox_store import InMemorySandboxStore
 from kiki.adapters.memory.state import InMemoryStateStore
 from kiki.adapters.notify.apprise import AppriseNotifier
 from kiki.adapters.prometheus import PrometheusMetrics
 from kiki.adapters.redis.state import RedisStateStore
 from kiki.adapters.sql.audit import SqlAuditLog
-from kiki.adapters.sql.campaigns import SqlBaselineSource, SqlCampaignStore
+from kiki.adapters.sql.campaign_book import SqlCampaignBook
 from kiki.adapters.sql.client_config import SqlClientConfigStore
 from kiki.adapters.sql.engine import make_engine, upgrade
+from kiki.adapters.sql.gate_decisions import SqlBaselineSource, SqlGateDecisionStore
 from kiki.adapters.sql.importer import SqlValueImporter
 from kiki.adapters.sql.ledger import SqlLedger
+from kiki.adapters.sql.readings import SqlReadingBook
+from kiki.adapters.sql.sandbox_store import SqlSandboxStore
 from kiki.adapters.sql.tenants import SqlClientDirectory, SqlIdempotencyStore, SqlTenantStore
 from kiki.adapters.sql.value_source import SqlValueSource
-from kiki.adapters.values import ImportedOrRecordedBaselines, ImportedOrSandboxValues
+from kiki.application.ports import Ports, Probe
+from kiki.application.services import Services, optimizer_defaults
+from kiki.application.values import ClientValues
 from kiki.core.clock import Clock, SystemClock
 from kiki.core.errors import ConfigurationError
 from kiki.core.state import StateStore
-from kiki.platforms.sandbox import SandboxMarket, demo_accounts
-from kiki.platforms.sandbox_values import SandboxValueSource
+from kiki.platforms.ports import Gateway
+from kiki.platforms.sandbox.platform import SandboxPlatform
+from kiki.platforms.sandbox.store import SandboxStore
+from kiki.platforms.sandbox.values import SandboxValues
 from kiki.settings import Settings
-from kiki.syncflow.domain.config import OptimizerConfig
-from kiki.syncflow.ports import ValueSource
-from kiki.syncflow.services.run_optimization_cycle import CycleReport, run_optimization_cycle
+from kiki.syncflow.ports import ValueSource as LtvSource
 from kiki.syncledger.ports import Ledger
 from kiki.syncnotify.ports import Notifier
-from kiki.synctwin.domain.inputs import Strategy
-from kiki.synctwin.ports import BaselineBook, BaselineSource, CampaignStore
-from kiki.synctwin.services.gatekeeper import SimulationGatekeeper
-from kiki.synctwin.services.launch_campaign import LaunchedCampaign, launch_campaign
 
 
-@dataclass
-class App:
-    """Everything an entrypoint needs, wired; entrypoints never import ``kiki.adapters``."""
+@dataclass(frozen=True)
+class PlatformAdapters:
+    """What a gateway factory gives bootstrap: the gateway, and the sandbox's own controls
+    and LTV model when the adapter is the sandbox."""
 
-    settings: Settings
-    clock: Clock
-    engine: Engine
-    market: SandboxMarket
-    values: ValueSource  # GrpcValueSource when syncvalue_addr is set
-    ledger: Ledger  # GrpcLedger when ledger_addr is set
-    audit: SqlAuditLog
-    configs: SqlClientConfigStore
-    value_source: SqlValueSource  # SyncValue: LTV, CAC, baselines from imported data
-    value_importer: SqlValueImporter
-    state: StateStore
-    metrics: PrometheusMetrics
-    notifier: Notifier
-    tenants: SqlTenantStore
-    directory: SqlClientDirectory
-    idempotency: SqlIdempotencyStore
-    recorded: RecordingNotifier = field(default_factory=RecordingNotifier)
-    sandbox_file: Path | None = None
-    # SyncTwin: the gate reads twin_baselines (SyncValue's measured baseline when the client has
-    # imported orders, else the one recorded by hand in twin_baseline_book) and writes twin_store.
-    twin_baselines: BaselineSource = field(default_factory=InMemoryBaselineSource)
-    twin_baseline_book: BaselineBook = field(default_factory=InMemoryBaselineSource)
-    twin_store: CampaignStore = field(default_factory=InMemoryCampaignStore)
-    channels: list[grpc.Channel] = field(default_factory=list)  # to the remote components
-
-    def run_cycle(self, client_id: str, *, dry_run: bool = False) -> CycleReport:
-        return run_optimization_cycle(
-            client_id,
-            gateway=self.market,
-            values=self.values,
-            ledger=self.ledger,
-            audit=self.audit,
-            notifier=self.notifier,
-            configs=self.configs,
-            state=self.state,
-            metrics=self.metrics,
-            clock=self.clock,
-            dry_run=dry_run,
-            lock_ttl_s=self.settings.cycle_lock_ttl_s,
-        )
-
-    def database_reachable(self) -> bool:
-        """Whether the database answers a trivial query now (for readiness probes)."""
-        try:
-            with self.engine.connect() as conn:
-                conn.execute(sa.text("SELECT 1"))
-        except sa.exc.SQLAlchemyError:
-            return False
-        return True
-
-    def gatekeeper(self) -> SimulationGatekeeper:
-        return SimulationGatekeeper(
-            baselines=self.twin_baselines,
-            clock=self.clock,
-            metrics=self.metrics,
-            threshold=self.settings.confidence_threshold,
-            simulations=self.settings.simulations,
-            variance=self.settings.variance,
-        )
-
-    def launch_campaign(self, client_id: str, strategy: Strategy) -> LaunchedCampaign:
-        return launch_campaign(
-            client_id,
-            strategy,
-            gatekeeper=self.gatekeeper(),
-            campaigns=self.market,
-            store=self.twin_store,
-            audit=self.audit,
-        )
-
-    def open_sandbox_client(self, client_id: str) -> None:
-        """Give ``client_id`` the six demo ad accounts in the sandbox market."""
-        for platform, spec in demo_accounts().items():
-            self.market.open_account(client_id, platform, spec)
-
-    def close(self) -> None:
-        """Keep the sandbox's accounts for the next command, release the database and close the
-        channels to remote components."""
-        if self.sandbox_file is not None:
-            self.sandbox_file.parent.mkdir(parents=True, exist_ok=True)
-            self.sandbox_file.write_text(json.dumps(self.market.snapshot(), indent=2))
-        self.engine.dispose()
-        for channel in self.channels:
-            channel.close()
+    gateway: Gateway
+    ltv_fallback: LtvSource
+    sandbox: SandboxPlatform | None
+    close: Callable[[], None]
 
 
-def optimizer_defaults(settings: Settings) -> OptimizerConfig:
-    return OptimizerConfig(
-        efficiency_threshold=settings.efficiency_threshold,
-        reallocation_percent=settings.reallocation_percent,
-        cooldown_s=settings.shift_cooldown_s,
+GatewayFactory = Callable[[Settings, Clock], PlatformAdapters]
+MEMORY = "memory"
+
+
+def _sandbox(settings: Settings, clock: Clock) -> PlatformAdapters:
+    """The sandbox on its own database, or in this process when ``sandbox_url`` is ``memory``
+    (tests and the demo's what-ifs: nothing survives the process)."""
+    store: SandboxStore
+    close: Callable[[], None] = _nothing
+    url = settings.resolved_sandbox_url()
+    if url == MEMORY:
+        store = InMemorySandboxStore()
+    else:
+        engine = make_engine(url)
+        store, close = SqlSandboxStore(engine), engine.dispose
+    platform = SandboxPlatform(
+        store,
+        clock,
+        seed=settings.sandbox_seed,
+        noise=settings.sandbox_noise,
+        reporting_delay_s=settings.sandbox_reporting_delay_s,
+        latency_s=settings.sandbox_latency_s,
     )
+    return PlatformAdapters(platform, SandboxValues(store), platform, close)
+
+
+def _nothing() -> None:
+    pass
+
+
+GATEWAYS: dict[str, GatewayFactory] = {"sandbox": _sandbox}
 
 
 def build(
     settings: Settings,
     *,
     clock: Clock | None = None,
-    market: SandboxMarket | None = None,
     quiet: bool = False,
-    persist_sandbox: bool = True,
-) -> App:
-    """Wire the app from ``settings``; migrate the database to the current schema.
+    notifiers: Sequence[Notifier] = (),
+) -> Services:
+    """Wire the application from ``settings``; migrate the database to the current schema.
 
-    Raises ConfigurationError for a remote component's address without ``remote_api_key``.
+    ``notifiers`` join the alert fan-out (the demo and tests record alerts this way).
+    Raises ConfigurationError for an unknown ``platforms`` adapter, or a remote component's
+    address without ``remote_api_key``.
     """
+    factory = GATEWAYS.get(settings.platforms.strip().lower())
+    if factory is None:
+        raise ConfigurationError(
+            f"platforms (KIKI_PLATFORMS): unknown adapter {settings.platforms!r}; "
+            f"known: {', '.join(sorted(GATEWAYS))}"
+        )
     remotes = remote_services(settings)
     clock = clock or SystemClock()
     engine = make_engine(settings.resolved_database_url())
     upgrade(engine)
-    sandbox_file = settings.data_dir / "sandbox.json" if persist_sandbox else None
-    if market is None:
-        market = SandboxMarket(clock)
-        if sandbox_file is not None and sandbox_file.is_file():
-            market.restore(json.loads(sandbox_file.read_text()))
+    platforms = factory(settings, clock)
     value_source = SqlValueSource(engine)
-    state: StateStore = (
-        RedisStateStore.from_url(settings.redis_url)
-        if settings.redis_url
-        else InMemoryStateStore(clock)
-    )
-    recorded = RecordingNotifier()
-    notifiers: list[Notifier] = [recorded]
+    state: StateStore
+    probes: dict[str, Probe] = {"database": lambda: _reachable(engine)}
+    if settings.redis_url:
+        redis_state = RedisStateStore.from_url(settings.redis_url)
+        state = redis_state
+        probes["redis"] = redis_state.reachable
+    else:
+        state = InMemoryStateStore(clock)
+    fanout: list[Notifier] = list(notifiers)
     if not quiet:
-        notifiers.append(ConsoleNotifier())
+        fanout.append(ConsoleNotifier())
     if settings.notify_urls:
-        notifiers.append(AppriseNotifier(settings.notify_urls))
+        fanout.append(AppriseNotifier(settings.notify_urls))
     if settings.notify_addr:
-        notifiers.append(GrpcNotifier(remotes[settings.notify_addr]))
-    values: ValueSource = (
-        GrpcValueSource(remotes[settings.syncvalue_addr])
-        if settings.syncvalue_addr
-        else ImportedOrSandboxValues(value_source, SandboxValueSource(market))
+        fanout.append(GrpcNotifier(remotes[settings.notify_addr]))
+    values = ClientValues(value_source, platforms.ltv_fallback)
+    optimizer_values: LtvSource = (
+        GrpcValueSource(remotes[settings.syncvalue_addr]) if settings.syncvalue_addr else values
     )
     ledger: Ledger = (
         GrpcLedger(remotes[settings.ledger_addr]) if settings.ledger_addr else SqlLedger(engine)
     )
-    recorded_baselines = SqlBaselineSource(engine)
-    return App(
+    channels = [remote.channel for remote in remotes.values()]
+    ports = Ports(
         settings=settings,
         clock=clock,
-        engine=engine,
-        market=market,
-        values=values,
+        gateway=platforms.gateway,
+        values=value_source,
+        value_importer=SqlValueImporter(engine),
+        ltv_fallback=platforms.ltv_fallback,
+        optimizer_values=optimizer_values,
         ledger=ledger,
         audit=SqlAuditLog(engine),
         configs=SqlClientConfigStore(engine, optimizer_defaults(settings)),
-        value_source=value_source,
-        value_importer=SqlValueImporter(engine),
+        readings=SqlReadingBook(engine),
         state=state,
         metrics=PrometheusMetrics(),
-        notifier=FanoutNotifier(*notifiers),
+        notifier=FanoutNotifier(*fanout),
         tenants=SqlTenantStore(engine),
         directory=SqlClientDirectory(engine),
         idempotency=SqlIdempotencyStore(engine),
-        recorded=recorded,
-        sandbox_file=sandbox_file,
-        twin_baselines=ImportedOrRecordedBaselines(value_source, recorded_baselines),
-        twin_baseline_book=recorded_baselines,
-        twin_store=SqlCampaignStore(engine),
-        channels=[remote.channel for remote in remotes.values()],
+        baselines=SqlBaselineSource(engine),
+        gate_decisions=SqlGateDecisionStore(engine),
+        campaigns=SqlCampaignBook(engine),
+        sandbox=platforms.sandbox,
+        faults=platforms.sandbox,
+        probes=probes,
+        database=engine.url.render_as_string(hide_password=True),
+        closers=(
+            platforms.close,
+            engine.dispose,
+            *(channel.close for channel in channels),
+        ),
     )
+    return Services(ports, values)
+
+
+def _reachable(engine: Engine) -> bool:
+    """Whether the database answers a trivial query now (for readiness probes)."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        return False
+    return True
 
 
 def remote_services(settings: Settings) -> dict[str, RemoteService]:

@@ -15,23 +15,21 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from kiki.api.operations import Operations
-from kiki.bootstrap import App
+from kiki.application.services import Services
 from kiki.core.errors import KikiError
 
 log = logging.getLogger("kiki.scheduler")
 
-NightlyJob = Callable[[App], None]
+NightlyJob = Callable[[Services], None]
 
 
 class ServiceScheduler:
-    def __init__(self, ops: Operations) -> None:
-        self._ops = ops
-        self._app = ops.app
+    def __init__(self, services: Services) -> None:
+        self._services = services
         self._stopping = threading.Event()
         self._nightly: dict[str, NightlyJob] = {}
         self._scheduler = BackgroundScheduler(timezone="UTC")
-        settings = self._app.settings
+        settings = services.ports.settings
         self._scheduler.add_job(
             self.run_cycles,
             IntervalTrigger(seconds=settings.check_interval_s),
@@ -73,11 +71,11 @@ class ServiceScheduler:
         """One pass over every tenant client; returns how many cycles ran. A client's failure
         is logged and the pass goes on; a stop request ends the pass between clients."""
         ran = 0
-        for client_id in self._app.directory.clients():
+        for client_id in self._services.clients():
             if self._stopping.is_set():
                 break
             try:
-                report = self._ops.cycle(client_id, dry_run=False)
+                report = self._services.run_cycle(client_id)
             except KikiError as exc:
                 log.warning("cycle for %s failed: %s", client_id, exc)
                 continue
@@ -92,7 +90,7 @@ class ServiceScheduler:
             if self._stopping.is_set():
                 break
             try:
-                job(self._app)
+                job(self._services)
             except KikiError as exc:
                 log.warning("nightly job %s failed: %s", name, exc)
                 continue

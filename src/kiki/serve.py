@@ -18,7 +18,7 @@ import uvicorn
 from kiki.api.grpc.server import build_server
 from kiki.api.health import ServiceState
 from kiki.api.http import create_app
-from kiki.api.operations import Operations
+from kiki.application.tenancy import TenantServices
 from kiki.bootstrap import build
 from kiki.core.errors import ConfigurationError
 from kiki.scheduler import ServiceScheduler
@@ -30,16 +30,16 @@ _STARTUP_TIMEOUT_S = 30.0
 
 def serve(settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    app = build(settings, quiet=True)
-    ops = Operations(app)
-    scheduler = ServiceScheduler(ops)
-    state = ServiceState(app, scheduler_running=lambda: scheduler.running)
+    services = build(settings, quiet=True)
+    tenancy = TenantServices(services)
+    scheduler = ServiceScheduler(services)
+    state = ServiceState(services, scheduler_running=lambda: scheduler.running)
     grpc_server, grpc_port = build_server(
-        ops, state, address=f"{settings.host}:{settings.grpc_port}"
+        tenancy, state, address=f"{settings.host}:{settings.grpc_port}"
     )
     http = uvicorn.Server(
         uvicorn.Config(
-            create_app(ops, state),
+            create_app(tenancy, state),
             host=settings.host,
             port=settings.http_port,
             log_level="warning",
@@ -63,7 +63,7 @@ def serve(settings: Settings) -> int:
     while not http.started:
         if not http_thread.is_alive() or waited > _STARTUP_TIMEOUT_S:
             grpc_server.stop(0)
-            app.close()
+            services.close()
             raise ConfigurationError(f"HTTP server did not start on port {settings.http_port}")
         stop.wait(0.05)
         waited += 0.05
@@ -80,6 +80,6 @@ def serve(settings: Settings) -> int:
     grpc_server.stop(settings.shutdown_grace_s).wait()
     http.should_exit = True
     http_thread.join(settings.shutdown_grace_s + 5)
-    app.close()
+    services.close()
     log.info("stopped cleanly")
     return 0

@@ -39,6 +39,23 @@ class Settings(BaseSettings):
     check_interval_s: float = Field(default=300.0, gt=0)
     shift_cooldown_s: float = Field(default=3600.0, ge=0)
     cycle_lock_ttl_s: float = Field(default=120.0, gt=0)
+    cac_window_s: float = Field(
+        default=21_600.0, gt=0, le=30 * 86_400, description="trailing window of the CAC read"
+    )
+
+    # Platforms: which gateway adapter serves clients without a connection of their own.
+    platforms: str = Field(default="sandbox", description="the default gateway adapter")
+    sandbox_url: str | None = Field(
+        default=None, description="the sandbox's own database; default: SQLite under data_dir"
+    )
+    sandbox_seed: int = Field(default=0, ge=0, description="the sandbox market's noise seed")
+    sandbox_noise: float = Field(
+        default=0.0, ge=0, le=1, description="coefficient of variation of the market's noise"
+    )
+    sandbox_reporting_delay_s: float = Field(default=0.0, ge=0, le=86_400)
+    sandbox_latency_s: float = Field(
+        default=0.0, ge=0, le=60, description="added to every sandbox API call (benchmarks)"
+    )
 
     # SyncTwin (seed 004)
     confidence_threshold: float = Field(default=0.85, gt=0, lt=1)
@@ -96,6 +113,11 @@ class Settings(BaseSettings):
         if toml_path.is_file():
             sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
         return tuple(sources)
+
+    def resolved_sandbox_url(self) -> str:
+        if self.sandbox_url:
+            return self.sandbox_url
+        return f"sqlite:///{(self.data_dir / 'sandbox.sqlite3').resolve()}"
 
     def resolved_database_url(self) -> str:
         if self.database_url:

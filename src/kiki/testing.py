@@ -1,5 +1,5 @@
-"""Test helpers shipped with the package: a whole app on SQLite, the sandbox and a virtual clock,
-and the command line run as a user runs it."""
+"""Test helpers shipped with the package: a whole app on SQLite, the sandbox and a virtual
+clock, and the command line run as a user runs it."""
 
 from __future__ import annotations
 
@@ -9,53 +9,64 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiki.bootstrap import App, build
+from kiki.application.services import Services
+from kiki.bootstrap import build
 from kiki.core.clock import VirtualClock
 from kiki.core.money import Money
 from kiki.core.platform import Platform
-from kiki.platforms.sandbox import SandboxMarket
+from kiki.platforms.sandbox.ports import FaultInjector, SandboxControls
 from kiki.settings import Settings
 from kiki.syncledger.ledger import IN_TRANSIT, ShiftRecord, balances, summarize_shifts
+from kiki.syncnotify.recording import RecordingNotifier
 
 
 @dataclass
 class Harness:
-    app: App
+    services: Services
     clock: VirtualClock
-    market: SandboxMarket
+    alerts: RecordingNotifier
 
     @classmethod
     def build(
-        cls, data_dir: str, *, database_url: str | None = None, **settings: object
+        cls, data_dir: str | Path, *, database_url: str | None = None, **settings: object
     ) -> Harness:
-        """An app with quiet notifiers, no sandbox file, a virtual clock at Tue 2026-02-03 09:00."""
+        """An app with quiet, recorded alerts, a virtual clock at Tue 2026-02-03 09:00, and the
+        sandbox in this process unless ``sandbox_url`` says otherwise."""
+        settings.setdefault("sandbox_url", "memory")
         clock = VirtualClock()
-        market = SandboxMarket(clock)
         config = Settings(data_dir=Path(data_dir), database_url=database_url, **settings)  # type: ignore[arg-type]
-        app = build(config, clock=clock, market=market, quiet=True, persist_sandbox=False)
-        return cls(app=app, clock=clock, market=market)
+        alerts = RecordingNotifier()
+        services = build(config, clock=clock, quiet=True, notifiers=[alerts])
+        return cls(services=services, clock=clock, alerts=alerts)
+
+    @property
+    def sandbox(self) -> SandboxControls:
+        return self.services.sandbox()
+
+    @property
+    def faults(self) -> FaultInjector:
+        return self.services.faults()
 
     def open_client(self, client_id: str) -> None:
-        self.app.open_sandbox_client(client_id)
+        self.services.attach_client(client_id, tenant_id=None, sandbox=True)
 
     def budgets(self, client_id: str) -> dict[Platform, Money]:
-        """Budgets as the market holds them, read around any injected outage."""
-        accounts = self.market.snapshot()["accounts"]
-        assert isinstance(accounts, list)  # noqa: S101  # snapshot's documented shape
-        return {
-            Platform(a["platform"]): Money(a["daily_budget_micros"])
-            for a in accounts
-            if a["client_id"] == client_id
-        }
+        """Budgets as the sandbox holds them (its controls read around injected outages)."""
+        view = self.sandbox.show(client_id, window_s=self.services.ports.settings.cac_window_s)
+        return {a.platform: a.daily_budget for a in view.accounts}
 
     def total(self, client_id: str) -> Money:
         return Money(sum(b.micros for b in self.budgets(client_id).values()))
 
     def in_transit(self, client_id: str) -> Money:
-        return balances(self.app.ledger.transfers(client_id=client_id)).get(IN_TRANSIT, Money(0))
+        transfers = self.services.ports.ledger.transfers(client_id=client_id)
+        return balances(transfers).get(IN_TRANSIT, Money(0))
 
     def shifts(self, client_id: str) -> list[ShiftRecord]:
-        return summarize_shifts(self.app.ledger.transfers(client_id=client_id))
+        return summarize_shifts(self.services.ports.ledger.transfers(client_id=client_id))
+
+    def close(self) -> None:
+        self.services.close()
 
 
 def run_cli(workdir: Path, *args: str, timeout_s: float = 120) -> subprocess.CompletedProcess[str]:

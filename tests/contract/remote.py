@@ -1,4 +1,4 @@
-"""A real kiki.v1 gRPC server on 127.0.0.1:0 over a built App (SQLite), with one tenant that
+"""A real kiki.v1 gRPC server on 127.0.0.1:0 over built Services (SQLite), with one tenant that
 holds the given clients, and its API key created through the tenancy code."""
 
 from __future__ import annotations
@@ -9,24 +9,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
+from sqlalchemy.engine import Engine
 
 from kiki.adapters.grpc_clients import RemoteService, open_channel
+from kiki.adapters.sql.engine import make_engine
 from kiki.api.grpc.server import build_server
 from kiki.api.health import ServiceState
-from kiki.api.operations import Operations
-from kiki.bootstrap import App, build
-from kiki.core.clock import SystemClock
-from kiki.platforms.sandbox import SandboxMarket
+from kiki.application.services import Services
+from kiki.application.tenancy import TenantServices
+from kiki.bootstrap import build
 from kiki.settings import Settings
-from kiki.tenancy.services import create_tenant
+from kiki.syncnotify.recording import RecordingNotifier
 
 
 @dataclass
 class Remote:
-    app: App
+    services: Services
     address: str
     api_key: str
     channel: grpc.Channel
+    alerts: RecordingNotifier
+    engine: Engine  # the remote's own database, for tests that seed it directly
 
     def service(self, *, api_key: str | None = None, timeout_s: float = 5.0) -> RemoteService:
         return RemoteService(
@@ -39,7 +42,6 @@ class Remote:
 
 @contextmanager
 def serving(data_dir: Path, *, clients: tuple[str, ...] = ("acme", "globex")) -> Iterator[Remote]:
-    clock = SystemClock()
     settings = Settings(
         data_dir=data_dir,
         database_url=None,
@@ -48,19 +50,22 @@ def serving(data_dir: Path, *, clients: tuple[str, ...] = ("acme", "globex")) ->
         ledger_addr=None,
         notify_addr=None,
     )
-    app = build(
-        settings, clock=clock, market=SandboxMarket(clock), quiet=True, persist_sandbox=False
-    )
-    key = create_tenant("remote-caller", tenants=app.tenants, clock=clock)
+    alerts = RecordingNotifier()
+    services = build(settings, quiet=True, notifiers=[alerts])
+    key = services.create_tenant("remote-caller")
     for client_id in clients:
-        app.directory.attach(key.tenant_id, client_id, now=clock.now())
-    server, port = build_server(Operations(app), ServiceState(app), address="127.0.0.1:0")
+        services.attach_client(client_id, tenant_id=key.tenant_id, sandbox=False)
+    server, port = build_server(
+        TenantServices(services), ServiceState(services), address="127.0.0.1:0"
+    )
     server.start()
     address = f"127.0.0.1:{port}"
     channel = open_channel(address)
+    engine = make_engine(settings.resolved_database_url())
     try:
-        yield Remote(app, address, key.secret, channel)
+        yield Remote(services, address, key.secret, channel, alerts, engine)
     finally:
+        engine.dispose()
         channel.close()
         server.stop(grace=None).wait()
-        app.close()
+        services.close()

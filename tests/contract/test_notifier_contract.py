@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from kiki.adapters.grpc_clients import GrpcNotifier
-from kiki.adapters.memory.notify import RecordingNotifier
 from kiki.syncnotify.alert import Alert, Severity
 from kiki.syncnotify.ports import Notifier
+from kiki.syncnotify.recording import RecordingNotifier
 from tests.contract.remote import serving
 
 
@@ -27,7 +27,7 @@ class Delivery:
 def delivery(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Delivery]:
     if request.param == "grpc":
         with serving(tmp_path / "remote", clients=("acme",)) as remote:
-            yield Delivery(GrpcNotifier(remote.service()), remote.app.recorded)
+            yield Delivery(GrpcNotifier(remote.service()), remote.alerts)
         return
     recording = RecordingNotifier()
     yield Delivery(recording, recording)

@@ -228,7 +228,7 @@ class Port:
 def port(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Port]:
     if request.param == "grpc":
         with serving(tmp_path / "remote", clients=("acme", "other")) as remote:
-            yield Port(remote.app.engine, GrpcValueSource(remote.service()))
+            yield Port(remote.engine, GrpcValueSource(remote.service()))
         return
     engine = request.getfixturevalue(f"{request.param}_engine")
     yield Port(engine, SqlValueSource(engine))

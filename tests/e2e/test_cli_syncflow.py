@@ -54,6 +54,7 @@ def test_what_if_prints_the_plan_as_json(tmp_path: Path) -> None:
             "from": "PLATFORM_META",
             "to": "PLATFORM_TIKTOK",
             "amount": 100.0,
+            "amount_micros": 100_000_000,
             "reason": "Efficiency drop: 2.50x vs 3.17x avg",
         }
     ]

@@ -10,13 +10,14 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from kiki.api.grpc.gen import budget_optimizer_pb2 as bo
-from kiki.api.grpc.gen import budget_optimizer_pb2_grpc as bo_grpc
-from kiki.api.grpc.gen import synctwin_pb2 as tw
-from kiki.api.grpc.gen import synctwin_pb2_grpc as tw_grpc
+from kiki.wire.gen import budget_optimizer_pb2 as bo
+from kiki.wire.gen import budget_optimizer_pb2_grpc as bo_grpc
+from kiki.wire.gen import synctwin_pb2 as tw
+from kiki.wire.gen import synctwin_pb2_grpc as tw_grpc
 from tests.e2e.service import RunningService, running_service
 
 SEED_KEYS = {"timestamp", "average_efficiency", "best_platform", "best_efficiency"}
+READING_KEYS = {"read_at", "age_s"}  # when the recorded reading was taken, and its age
 DETAIL_KEYS = {"platform", "ltv", "cac", "efficiency", "daily_budget"}
 
 
@@ -42,7 +43,7 @@ def test_http_answers_the_seeds_shape_and_keeps_tenants_apart(service: RunningSe
         )
         assert r.status_code == 200
         body = r.json()
-        assert set(body) == SEED_KEYS | {"platform_details"}
+        assert set(body) == SEED_KEYS | READING_KEYS | {"platform_details"}
         assert body["best_platform"] == "PLATFORM_TIKTOK"
         assert [set(d) for d in body["platform_details"]] == [DETAIL_KEYS] * 6
         assert body["platform_details"][0]["ltv"] == 450.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -28,6 +29,9 @@ from kiki.tenancy.services import (
     require_client,
     run_idempotent,
 )
+
+# The action results here are plain JSON objects; the service encodes typed results instead.
+JSON: dict[str, Any] = {"encode": json.dumps, "decode": json.loads}
 
 
 def test_a_key_authenticates_its_tenant_and_only_its_hash_is_stored(engine: Engine) -> None:
@@ -97,15 +101,23 @@ def test_an_idempotent_action_runs_once_per_key_and_refuses_a_different_request(
 
     acme = Tenant("acme")
     same = fingerprint("op", {"a": 1})
-    assert run_idempotent(acme, "k", same, action, store=store, clock=clock) == (
+    assert run_idempotent(acme, "k", same, action, store=store, clock=clock, **JSON) == (
         {"moved": 1},
         False,
     )
-    assert run_idempotent(acme, "k", same, action, store=store, clock=clock) == ({"moved": 1}, True)
+    assert run_idempotent(acme, "k", same, action, store=store, clock=clock, **JSON) == (
+        {"moved": 1},
+        True,
+    )
     with pytest.raises(IdempotencyConflictError):
-        run_idempotent(acme, "k", fingerprint("op", {"a": 2}), action, store=store, clock=clock)
+        run_idempotent(
+            acme, "k", fingerprint("op", {"a": 2}), action, store=store, clock=clock, **JSON
+        )
     # Keys are per tenant.
-    assert run_idempotent(Tenant("globex"), "k", same, action, store=store, clock=clock)[1] is False
+    assert (
+        run_idempotent(Tenant("globex"), "k", same, action, store=store, clock=clock, **JSON)[1]
+        is False
+    )
     assert len(runs) == 2
 
 
@@ -116,7 +128,7 @@ def test_a_failed_action_leaves_its_key_free_for_the_retry(engine: Engine) -> No
         raise InvalidInputError("x", "broken")
 
     with pytest.raises(InvalidInputError):
-        run_idempotent(Tenant("acme"), "k", "f", fails, store=store, clock=clock)
+        run_idempotent(Tenant("acme"), "k", "f", fails, store=store, clock=clock, **JSON)
     assert run_idempotent(
-        Tenant("acme"), "k", "f", lambda: {"ok": True}, store=store, clock=clock
+        Tenant("acme"), "k", "f", lambda: {"ok": True}, store=store, clock=clock, **JSON
     ) == ({"ok": True}, False)

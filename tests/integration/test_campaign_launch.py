@@ -9,26 +9,24 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kiki.adapters.memory.baselines import InMemoryBaselineSource
+from kiki.adapters.memory.sandbox_store import InMemorySandboxStore
 from kiki.adapters.prometheus import PrometheusMetrics
 from kiki.adapters.sql.audit import SqlAuditLog
-from kiki.adapters.sql.campaigns import SqlBaselineSource, SqlCampaignStore
+from kiki.adapters.sql.campaign_book import SqlCampaignBook
+from kiki.adapters.sql.gate_decisions import SqlBaselineSource, SqlGateDecisionStore
+from kiki.campaigns.domain import BidStrategy, CampaignStatus, ChangeKind
 from kiki.core.clock import VirtualClock
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.errors import UnknownClientError
-from kiki.platforms.sandbox import SandboxMarket, demo_accounts
-from kiki.synctwin import (
-    Baseline,
-    CampaignRejectedError,
-    LaunchedCampaign,
-    NoBaselineError,
-    SimulationGatekeeper,
-    Strategy,
-    import_outcomes,
-    launch_campaign,
-    shadow_report,
-    simulate,
-)
+from kiki.platforms.sandbox.accounts import demo_accounts
+from kiki.platforms.sandbox.platform import SandboxPlatform
+from kiki.synctwin.domain.inputs import Baseline, Strategy
+from kiki.synctwin.domain.simulation import simulate
+from kiki.synctwin.errors import NoBaselineError
+from kiki.synctwin.services.gatekeeper import SimulationGatekeeper
+from kiki.synctwin.services.launch_campaign import LaunchOutcome, launch_campaign
+from kiki.synctwin.services.shadow import import_outcomes, shadow_report
 
 BASELINE = Baseline.from_dict(
     {"avg_order_value": "85", "monthly_revenue": "60000", "monthly_ad_spend": "20000"}
@@ -40,26 +38,32 @@ LOSING = {"audience_size": 20_000, "cvr": 0.02, "daily_budget": "800", "platform
 class World:
     def __init__(self, engine: Engine) -> None:
         self.clock = VirtualClock()
-        self.market = SandboxMarket(self.clock)
-        for platform, spec in demo_accounts().items():
-            self.market.open_account("acme", platform, spec)
+        self.market = SandboxPlatform(InMemorySandboxStore(), self.clock)
+        self.market.open_client("acme", demo_accounts())
+        self.book = SqlCampaignBook(engine)
         self.baselines = InMemoryBaselineSource({"acme": BASELINE})
-        self.store = SqlCampaignStore(engine)
+        self.store = SqlGateDecisionStore(engine)
         self.audit = SqlAuditLog(engine)
         self.metrics = PrometheusMetrics()
         self.gatekeeper = SimulationGatekeeper(
             baselines=self.baselines, clock=self.clock, metrics=self.metrics
         )
 
-    def launch(self, strategy: dict[str, object], client: str = "acme") -> LaunchedCampaign:
+    def launch(self, strategy: dict[str, object], client: str = "acme") -> LaunchOutcome:
         return launch_campaign(
             client,
             strategy,
             gatekeeper=self.gatekeeper,
             campaigns=self.market,
+            book=self.book,
             store=self.store,
             audit=self.audit,
         )
+
+    def launched(self) -> list[str]:
+        """Campaigns at the sandbox other than the always-on ones it opened with."""
+        view = self.market.show("acme", window_s=3600)
+        return [c.campaign_id for c in view.campaigns if "always-on" not in c.state.name]
 
 
 @pytest.fixture
@@ -69,15 +73,23 @@ def world(engine: Engine) -> World:
 
 def test_approved_strategy_launches_stores_projection_and_audits(world: World) -> None:
     launched = world.launch(GOOD)
-    assert launched.result.approved
-    campaign = world.market.campaign(launched.campaign_id)
+    assert launched.approved
+    assert launched.message == "approved and launched"
+    campaign = launched.campaign
     assert campaign is not None
+    assert world.launched() == [campaign.campaign_id]
     assert (campaign.client_id, campaign.platform, campaign.name) == (
         "acme",
         Platform.META,
         "Spring promo",
     )
+    assert (campaign.status, campaign.bid.strategy) == (
+        CampaignStatus.ACTIVE,
+        BidStrategy.AUTOMATIC,
+    )
     assert campaign.daily_budget == Money(800_000_000)
+    [created] = world.book.history(campaign.campaign_id)
+    assert (created.kind, created.actor) == (ChangeKind.CREATED, "twin launch")
     [decision] = world.store.decisions(client_id="acme")
     assert decision.approved
     assert decision.campaign_id == campaign.campaign_id
@@ -98,23 +110,23 @@ def test_approved_strategy_launches_stores_projection_and_audits(world: World) -
     assert world.metrics.value("synctwin_simulations_total") == 10_000
 
 
-def test_rejected_strategy_raises_the_seeds_message_keeps_it_and_launches_nothing(
+def test_a_rejection_is_an_answer_with_the_seeds_message_kept_and_nothing_launched(
     world: World,
 ) -> None:
-    with pytest.raises(CampaignRejectedError) as caught:
-        world.launch(LOSING)
-    result = caught.value.result
-    assert str(caught.value) == (
+    rejected = world.launch(LOSING)
+    assert (rejected.approved, rejected.campaign) == (False, None)
+    result = rejected.result
+    assert rejected.message == (
         "SyncTwin simulation rejected this campaign. ConfidenceScore: 0.0, "
         f"Projected Net Profit: ${round(result.projected_uplift, 2):,.2f}"
     )
-    assert str(caught.value).endswith(
+    assert rejected.message.endswith(
         "Projected Net Profit: $-29,981.86"
     )  # its seed is derived from the inputs
-    assert world.market.campaigns("acme") == []
+    assert world.launched() == []
     [decision] = world.store.decisions()
     assert (decision.approved, decision.campaign_id) == (False, None)
-    assert decision.decision_id == caught.value.decision_id
+    assert decision.decision_id == rejected.decision_id
     [entry] = world.audit.entries(event_type="CAMPAIGN_REJECTED")
     assert entry.event.reason == "SYNCTWIN_NEGATIVE_FORECAST"
     assert entry.event.metadata["approved"] is False
@@ -134,8 +146,7 @@ def test_the_same_strategy_gets_the_same_verdict_and_seed_when_resubmitted(world
 
 def test_editing_a_rejection_in_the_trail_is_detected(world: World, engine: Engine) -> None:
     world.launch(GOOD)
-    with pytest.raises(CampaignRejectedError):
-        world.launch(LOSING)
+    assert not world.launch(LOSING).approved
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE audit_entries SET reason = 'OVERRIDDEN' WHERE seq = 2"))
     report = world.audit.verify()
@@ -162,16 +173,16 @@ def test_approved_strategy_on_a_platform_without_an_account_stores_nothing(
 
 def test_shadow_mode_scores_rejections_and_approvals_against_real_outcomes(world: World) -> None:
     approved = world.launch(GOOD)
-    with pytest.raises(CampaignRejectedError) as rejected:
-        world.launch(LOSING)
-    with pytest.raises(CampaignRejectedError) as rejected_but_good:
-        world.launch({**LOSING, "audience_size": 26_000})
-    assert rejected_but_good.value.result.confidence < 0.85
+    rejected = world.launch(LOSING)
+    rejected_but_good = world.launch({**LOSING, "audience_size": 26_000})
+    assert not rejected.approved
+    assert not rejected_but_good.approved
+    assert rejected_but_good.result.confidence < 0.85
     imported = import_outcomes(
         [
             (approved.decision_id, Money.parse("-1200", allow_negative=True)),
-            (rejected.value.decision_id, Money.parse("-30000", allow_negative=True)),
-            (rejected_but_good.value.decision_id, Money.parse("450")),
+            (rejected.decision_id, Money.parse("-30000", allow_negative=True)),
+            (rejected_but_good.decision_id, Money.parse("450")),
         ],
         store=world.store,
         at=world.clock.advance(timedelta(days=30).total_seconds()),

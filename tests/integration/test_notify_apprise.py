@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from kiki.adapters.memory.notify import FanoutNotifier, RecordingNotifier
+from kiki.adapters.memory.notify import FanoutNotifier
 from kiki.adapters.notify.apprise import AppriseNotifier
 from kiki.core.errors import ConfigurationError
 from kiki.syncnotify import Alert, DeliveryError, Severity
+from kiki.syncnotify.recording import RecordingNotifier
 
 ALERT = Alert(
     Severity.INFO,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from kiki.adapters.sql.engine import make_engine
 from kiki.adapters.sql.importer import SqlValueImporter
 from kiki.adapters.sql.ledger import SqlLedger
 from kiki.bootstrap import build
@@ -17,9 +18,9 @@ from kiki.core.clock import SystemClock
 from kiki.core.errors import ConfigurationError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
-from kiki.platforms.sandbox import SandboxMarket
 from kiki.settings import Settings
 from kiki.syncledger import TransferKind
+from kiki.syncnotify.recording import RecordingNotifier
 from kiki.syncvalue.domain.records import RecordKind
 from kiki.syncvalue.services.import_csv import import_csv
 from tests.contract.remote import Remote, serving
@@ -38,7 +39,7 @@ def import_history(remote: Remote, client_id: str) -> None:
         + "".join(f"{c},{day},300\n" for c in tiktok),
         RecordKind.SPEND: f"date,platform,spend\n{day},meta,200\n{day},tiktok,100\n",
     }
-    importer = SqlValueImporter(remote.app.engine)
+    importer = SqlValueImporter(remote.engine)
     for kind, text in files.items():
         import_csv(kind, io.BytesIO(text.encode()), client_id=client_id, importer=importer)
 
@@ -58,12 +59,15 @@ def test_a_cycle_reads_ltv_records_and_alerts_through_the_remote_components(
             remote_api_key=remote.api_key,
         )
         clock = SystemClock()
-        app = build(settings, clock=clock, market=SandboxMarket(clock), quiet=True)
+        recorded = RecordingNotifier()
+        app = build(settings, clock=clock, quiet=True, notifiers=[recorded])
         try:
-            app.open_sandbox_client("acme")
+            app.attach_client("acme", tenant_id=None, sandbox=True)
             report = app.run_cycle("acme")
-            local_ledger = SqlLedger(app.engine).transfers()
-            local_alerts = list(app.recorded.alerts)
+            local = make_engine(settings.resolved_database_url())
+            local_ledger = SqlLedger(local).transfers()
+            local.dispose()
+            local_alerts = list(recorded.alerts)
         finally:
             app.close()
 
@@ -82,7 +86,7 @@ def test_a_cycle_reads_ltv_records_and_alerts_through_the_remote_components(
         )
 
         # The shift's transfers are in the remote ledger, and only there.
-        remote_ledger = remote.app.ledger.transfers(client_id="acme")
+        remote_ledger = remote.services.ports.ledger.transfers(client_id="acme")
         assert [(t.shift_id, t.kind, t.amount) for t in remote_ledger] == [
             (outcome.shift_id, TransferKind.SHIFT_OUT, Money.parse("100")),
             (outcome.shift_id, TransferKind.SHIFT_IN, Money.parse("100")),
@@ -90,7 +94,7 @@ def test_a_cycle_reads_ltv_records_and_alerts_through_the_remote_components(
         assert local_ledger == []
 
         # The alert reached the remote notifier whole, and the local recording one kept it too.
-        [alert] = remote.app.recorded.alerts
+        [alert] = remote.alerts.alerts
         assert alert.title == "Budget shifted from Meta to TikTok"
         assert alert.client_id == "acme"
         assert alert.details["amount_micros"] == 100_000_000
@@ -108,7 +112,7 @@ def test_a_remote_address_without_an_api_key_is_refused_naming_the_setting(
     with pytest.raises(
         ConfigurationError, match=rf"remote_api_key \(KIKI_REMOTE_API_KEY\).*{field}"
     ):
-        build(settings, quiet=True, persist_sandbox=False)
+        build(settings, quiet=True)
     assert not (tmp_path / "kiki.sqlite3").exists()  # refused before touching the database
 
 

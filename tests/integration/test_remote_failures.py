@@ -138,8 +138,8 @@ def test_a_refused_api_key_changes_nothing_at_the_remote(remote: Remote) -> None
     with pytest.raises(DeliveryError, match="UNAUTHENTICATED"):
         GrpcNotifier(stranger).send(ALERT)
     assert cause_code(refused.value) is grpc.StatusCode.UNAUTHENTICATED
-    assert remote.app.ledger.transfers() == []
-    assert remote.app.recorded.alerts == []
+    assert remote.services.ports.ledger.transfers() == []
+    assert remote.alerts.alerts == []
 
 
 def test_a_client_the_key_does_not_hold_is_named_and_nothing_is_recorded(remote: Remote) -> None:
@@ -155,12 +155,12 @@ def test_a_client_the_key_does_not_hold_is_named_and_nothing_is_recorded(remote:
         GrpcNotifier(remote.service()).send(
             Alert(Severity.INFO, "Budget shifted", "moved", "globex")
         )
-    assert remote.app.ledger.transfers() == []
-    assert remote.app.recorded.alerts == []
+    assert remote.services.ports.ledger.transfers() == []
+    assert remote.alerts.alerts == []
 
 
 def test_every_call_carries_the_api_key_and_reaches_the_callers_data(remote: Remote) -> None:
     ledger = GrpcLedger(remote.service())
     assert ledger.record(transfer("acme")) is True
     assert ledger.record(transfer("acme")) is False
-    assert remote.app.ledger.transfers() == [transfer("acme")]
+    assert remote.services.ports.ledger.transfers() == [transfer("acme")]

@@ -49,7 +49,7 @@ def test_simulate_verdict_and_plot(run: Run, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(
-        "REJECTED · ConfidenceScore 0.0 (threshold > 0.85) · risk CRITICAL"
+        "REJECTED · ConfidenceScore 0.000 (approves above 0.85) · risk CRITICAL"
     )
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -57,9 +57,12 @@ def test_simulate_verdict_and_plot(run: Run, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("strategy", "message"),
     [
-        ({**GOOD, "cvr": 1.5}, "error: cvr: must be in (0, 1]"),
-        ({**GOOD, "audience_size": -3}, "error: audience_size: must be a positive integer"),
-        ({**GOOD, "daily_budget": "NaN"}, "error: daily_budget: must be finite"),
+        ({**GOOD, "cvr": 1.5}, "error: strategy.cvr: must be in (0, 1]"),
+        (
+            {**GOOD, "audience_size": -3},
+            "error: strategy.audience_size: must be a positive integer",
+        ),
+        ({**GOOD, "daily_budget": "NaN"}, "error: strategy.daily_budget: must be finite"),
         ("not json {", "error: --strategy:"),
     ],
 )
@@ -110,8 +113,11 @@ def test_launch_needs_a_baseline_then_approves_and_rejects(run: Run, tmp_path: P
     ]
     assert trail[2]["reason"] == "SYNCTWIN_NEGATIVE_FORECAST"
     assert run("audit", "verify").returncode == 0
-    sandbox = json.loads((tmp_path / "data" / "sandbox.json").read_text())
-    assert [c["campaign_id"] for c in sandbox["campaigns"]] == [body["campaign_id"]]
+    sandbox = json.loads(run("sandbox", "show", "acme", "--json").stdout)
+    launched = [c for c in sandbox["campaigns"] if not c["name"].endswith("always-on")]
+    assert [c["campaign_id"] for c in launched] == [body["campaign_id"]]
+    listed = json.loads(run("campaigns", "list", "--client", "acme", "--json").stdout)
+    assert body["campaign_id"] in [c["campaign_id"] for c in listed]
 
 
 def test_outcomes_feed_the_shadow_report(run: Run, tmp_path: Path) -> None:

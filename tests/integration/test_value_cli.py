@@ -48,6 +48,7 @@ def test_imports_files_and_reports_ltv_and_baseline_as_json(files: Path) -> None
     assert json.loads(ltv.stdout) == {
         "as_of": "2024-04-01T00:00:00+00:00",
         "lookback_days": 30,
+        "source": "imported",
         "platforms": [
             {
                 "platform": "PLATFORM_META",
@@ -77,7 +78,8 @@ def test_imports_files_and_reports_ltv_and_baseline_as_json(files: Path) -> None
 
 
 def test_all_six_platforms_are_listed_with_unknown_values_as_null(files: Path) -> None:
-    out = kiki(files, "value", "ltv", "--client", "nobody", "--as-of", "2024-04-01", "--json")
+    kiki(files, "import", "spend", "spend.csv", "--client", "acme")  # spend, but no customers
+    out = kiki(files, "value", "ltv", "--client", "acme", "--as-of", "2024-04-01", "--json")
     body = json.loads(out.stdout)
     assert [p["platform"] for p in body["platforms"]] == [
         "PLATFORM_META",
@@ -97,7 +99,15 @@ def test_a_bad_row_exits_2_naming_file_and_line_and_imports_nothing(files: Path)
     baseline = kiki(
         files, "value", "baseline", "--client", "acme", "--as-of", "2024-04-01", "--json"
     )
-    assert json.loads(baseline.stdout)["orders"] == 0
+    assert (baseline.returncode, baseline.stdout) == (3, "")  # nothing of acme's was kept
+    assert baseline.stderr.startswith("error: no sandbox ad accounts for client 'acme'")
+
+
+def test_an_unknown_client_exits_3_with_one_line(files: Path) -> None:
+    for command in ("ltv", "baseline"):
+        out = kiki(files, "value", command, "--client", "nobody", "--json")
+        assert (out.returncode, out.stdout) == (3, "")
+        assert out.stderr.count("\n") == 1
 
 
 @pytest.mark.parametrize(

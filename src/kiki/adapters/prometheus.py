@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
 
 from kiki.core.platform import Platform
 
@@ -104,6 +111,9 @@ class PrometheusMetrics:
 
     def count_decision(self, approved: bool) -> None:
         self.twin_gate_decisions.labels(outcome="approved" if approved else "rejected").inc()
+
+    def render(self) -> tuple[bytes, str]:
+        return generate_latest(self.registry), CONTENT_TYPE_LATEST
 
     def value(self, name: str, labels: dict[str, str] | None = None) -> float:
         """A sample's current value (0.0 if never set), for tests and reports."""

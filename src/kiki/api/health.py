@@ -5,15 +5,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from kiki.bootstrap import App
+from kiki.application.services import Services
 
 
 class ServiceState:
-    """Serving until ``stop_serving``; ready while serving, the database answers and the
-    scheduler runs."""
+    """Serving until ``stop_serving``; ready while serving, every configured dependency answers
+    (the probes bootstrap registered: database, Redis, …) and the scheduler runs."""
 
-    def __init__(self, app: App, *, scheduler_running: Callable[[], bool] | None = None) -> None:
-        self._app = app
+    def __init__(
+        self, services: Services, *, scheduler_running: Callable[[], bool] | None = None
+    ) -> None:
+        self._services = services
         self._scheduler_running = scheduler_running or (lambda: True)
         self._serving = threading.Event()
         self._serving.set()
@@ -34,7 +36,7 @@ class ServiceState:
     def readiness(self) -> dict[str, bool]:
         checks = {
             "serving": self.serving,
-            "database": self._app.database_reachable(),
+            **self._services.readiness(),
             "scheduler": self._scheduler_running(),
         }
         return {**checks, "ready": all(checks.values())}

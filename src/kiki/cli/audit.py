@@ -2,32 +2,27 @@
 
 from __future__ import annotations
 
-import json
-
 import typer
-from rich.console import Console
 
-from kiki.cli.context import app_from_env
+from kiki.cli.context import echo_json, services_from_env
 
 app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 
 
 @app.command("verify")
 def verify(as_json: bool = typer.Option(False, "--json", help="Print the report as JSON.")) -> None:
-    """Recompute the hash chain; exit 1 if any entry was edited, inserted or deleted."""
-    with app_from_env(quiet=True) as kiki:
-        report = kiki.audit.verify()
+    """Recompute the hash chain; exit 1 if any entry was edited, inserted or deleted.
+
+    Example: kiki audit verify --json
+    """
+    from rich.console import Console  # noqa: PLC0415  # kiki --help must stay fast
+
+    from kiki.views import records  # noqa: PLC0415
+
+    with services_from_env(quiet=True) as kiki:
+        report = kiki.verify_audit()
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "entries": report.entries,
-                    "ok": report.ok,
-                    "problems": list(report.problems),
-                    "head_hash": report.head_hash,
-                }
-            )
-        )
+        echo_json(records.chain(report))
     else:
         console = Console()
         if report.ok:
@@ -43,24 +38,19 @@ def verify(as_json: bool = typer.Option(False, "--json", help="Print the report 
 @app.command("list")
 def list_entries(
     client: str | None = typer.Option(None, "--client", help="Only this client's events."),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of lines."),
 ) -> None:
-    """Print the audit events, oldest first."""
-    with app_from_env(quiet=True) as kiki:
-        entries = kiki.audit.entries(client_id=client)
-    rows = [
-        {
-            "seq": e.seq,
-            "at": e.event.at.isoformat(),
-            "event_type": e.event.event_type,
-            "client_id": e.event.client_id,
-            "reason": e.event.reason,
-            "metadata": e.event.metadata,
-        }
-        for e in entries
-    ]
+    """Print the audit events, oldest first.
+
+    Example: kiki audit list --client acme
+    """
+    from kiki.views import records  # noqa: PLC0415  # kiki --help must stay fast
+
+    with services_from_env(quiet=True) as kiki:
+        entries = kiki.audit_entries(client)
+    rows = [records.audit_entry(e) for e in entries]
     if as_json:
-        typer.echo(json.dumps(rows, indent=2))
+        echo_json(rows)
         return
     for row in rows:
         typer.echo(

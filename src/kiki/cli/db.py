@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from kiki.cli.context import app_from_env
+from kiki.cli.context import services_from_env
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
 
 @app.command("upgrade")
 def upgrade() -> None:
-    """Migrate the configured database to the current schema (idempotent)."""
-    with app_from_env(quiet=True) as kiki:
-        typer.echo(f"schema up to date: {kiki.engine.url.render_as_string(hide_password=True)}")
+    """Migrate the configured database to the current schema (idempotent).
+
+    Example: KIKI_DATABASE_URL=postgresql://localhost/kiki kiki db upgrade
+    """
+    with services_from_env(quiet=True) as kiki:
+        typer.echo(f"schema up to date: {kiki.ports.database}")

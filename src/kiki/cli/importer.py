@@ -5,13 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from kiki.cli.context import app_from_env
-from kiki.syncvalue.domain.records import RecordKind
-from kiki.syncvalue.errors import CsvRowError
-from kiki.syncvalue.services.import_csv import import_csv
+from kiki.cli.context import services_from_env
 
 app = typer.Typer(
     help="Import CSV files for SyncValue (columns: see the README).", no_args_is_help=True
@@ -21,28 +16,39 @@ _FILE = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="Th
 _CLIENT = typer.Option(..., "--client", help="The client the rows belong to.")
 
 
-def _import(kind: RecordKind, file: Path, client: str) -> None:
-    console = Console(stderr=True)
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TimeRemainingColumn(),
+def _import(kind_name: str, file: Path, client: str) -> None:
+    from rich.console import Console  # noqa: PLC0415  # kiki --help must stay fast
+    from rich.progress import (  # noqa: PLC0415
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
     )
+
+    from kiki.syncvalue.domain.records import RecordKind  # noqa: PLC0415
+    from kiki.syncvalue.errors import CsvRowError  # noqa: PLC0415
+
+    kind = RecordKind(kind_name)
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn())
     with (
-        app_from_env(quiet=True) as kiki,
+        services_from_env(quiet=True) as kiki,
         Progress(
-            *columns, console=console, transient=True, disable=not console.is_terminal
+            *columns,
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+            disable=not console.is_terminal,
         ) as progress,
         file.open("rb") as stream,
     ):
         task = progress.add_task(f"{kind.value} {file.name}", total=file.stat().st_size)
         try:
-            result = import_csv(
+            result = kiki.import_file(
                 kind,
                 stream,
                 client_id=client,
-                importer=kiki.value_importer,
                 on_progress=lambda done: progress.update(task, completed=done),
             )
         except CsvRowError as exc:
@@ -55,17 +61,26 @@ def _import(kind: RecordKind, file: Path, client: str) -> None:
 
 @app.command("orders")
 def orders(file: Path = _FILE, client: str = _CLIENT) -> None:
-    """Orders: customer_id, ordered_at, amount [, order_id, platform]."""
-    _import(RecordKind.ORDERS, file, client)
+    """Orders: customer_id, ordered_at, amount [, order_id, platform].
+
+    Example: kiki import orders orders.csv --client acme
+    """
+    _import("orders", file, client)
 
 
 @app.command("customers")
 def customers(file: Path = _FILE, client: str = _CLIENT) -> None:
-    """Customers: customer_id, platform, acquired_at."""
-    _import(RecordKind.CUSTOMERS, file, client)
+    """Customers: customer_id, platform, acquired_at.
+
+    Example: kiki import customers customers.csv --client acme
+    """
+    _import("customers", file, client)
 
 
 @app.command("spend")
 def spend(file: Path = _FILE, client: str = _CLIENT) -> None:
-    """Daily ad spend: date, platform, spend [, impressions, clicks, conversions]."""
-    _import(RecordKind.SPEND, file, client)
+    """Daily ad spend: date, platform, spend [, impressions, clicks, conversions].
+
+    Example: kiki import spend spend.csv --client acme
+    """
+    _import("spend", file, client)

@@ -1,13 +1,32 @@
-"""Ad-platform gateways: the port, its errors, and the sandbox market of six simulated platforms."""
+"""Ad-platform gateways: the ports, their errors, the sandbox market and the platform adapters."""
 
-from kiki.platforms.errors import PlatformError, PlatformUnavailableError, UnknownClientError
-from kiki.platforms.ports import CampaignGateway, PlatformGateway, PlatformReading
+from kiki.platforms.errors import (
+    CampaignNotFoundError,
+    PlatformError,
+    PlatformUnavailableError,
+    UnknownClientError,
+)
+from kiki.platforms.ports import (
+    CampaignControl,
+    CampaignReader,
+    CampaignReading,
+    Gateway,
+    PlatformGateway,
+    PlatformReading,
+)
+from kiki.platforms.telemetry import Telemetry, Totals
 
 __all__ = [
-    "CampaignGateway",
+    "CampaignControl",
+    "CampaignNotFoundError",
+    "CampaignReader",
+    "CampaignReading",
+    "Gateway",
     "PlatformError",
     "PlatformGateway",
     "PlatformReading",
     "PlatformUnavailableError",
+    "Telemetry",
+    "Totals",
     "UnknownClientError",
 ]

@@ -20,3 +20,11 @@ class PlatformUnavailableError(PlatformError):
 
 class UnknownClientError(PlatformError):
     """The gateway has no accounts for this client."""
+
+
+class CampaignNotFoundError(PlatformError):
+    """The platform has no such campaign for this client."""
+
+    def __init__(self, campaign_id: str) -> None:
+        super().__init__(f"no campaign {campaign_id!r}")
+        self.campaign_id = campaign_id

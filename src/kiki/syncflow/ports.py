@@ -8,6 +8,7 @@ from typing import Protocol
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.syncflow.domain.config import OptimizerConfig
+from kiki.syncflow.domain.report import CycleReport
 
 
 class ValueSource(Protocol):
@@ -40,3 +41,13 @@ class OptimizerMetrics(Protocol):
     def count_platform_error(self, platform: Platform, operation: str) -> None: ...
 
     def observe_cycle(self, duration_s: float) -> None: ...
+
+
+class ReadingBook(Protocol):
+    """The readings each cycle used, so that reports need not call the platforms again."""
+
+    def record(self, report: CycleReport) -> None:
+        """Keep ``report`` as the client's latest reading if it is newer than the one kept."""
+        ...
+
+    def latest(self, client_id: str) -> CycleReport | None: ...

@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from kiki.core.errors import InvalidInputError
+from kiki.core.limits import bounded
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.syncflow.domain.config import OptimizerConfig
@@ -36,6 +37,9 @@ def parse_snapshot(
         for key in ("platform", "ltv", "cac", "daily_budget"):
             if key not in item:
                 raise InvalidInputError(f"{where}.{key}", "is required")
+        unknown = set(item) - {"platform", "ltv", "cac", "daily_budget"}
+        if unknown:
+            raise InvalidInputError(f"{where}.{sorted(unknown)[0]}", "is not a known field")
         platform = Platform.parse(item["platform"], field=f"{where}.platform")
         if platform in seen:
             raise InvalidInputError(f"{where}.platform", f"{platform.value} appears twice")
@@ -45,14 +49,17 @@ def parse_snapshot(
                 platform=platform,
                 ltv=_money_or_none(item["ltv"], f"{where}.ltv"),
                 cac=_money_or_none(item["cac"], f"{where}.cac"),
-                daily_budget=Money.parse(item["daily_budget"], field=f"{where}.daily_budget"),
+                daily_budget=bounded(
+                    Money.parse(item["daily_budget"], field=f"{where}.daily_budget"),
+                    field=f"{where}.daily_budget",
+                ),
             )
         )
     return inputs, _config(data.get("config"), defaults)
 
 
 def _money_or_none(value: object, field: str) -> Money | None:
-    return None if value is None else Money.parse(value, field=field)
+    return None if value is None else bounded(Money.parse(value, field=field), field=field)
 
 
 def _config(raw: object, defaults: OptimizerConfig) -> OptimizerConfig:

@@ -41,7 +41,7 @@ class GateDecision:
     actual_net_profit: Money | None = None
 
 
-class CampaignStore(Protocol):
+class GateDecisionStore(Protocol):
     def record(self, decision: GateDecision, projection: tuple[ProjectedDay, ...] = ()) -> None:
         """Keep a decision (and an approved campaign's projected trajectory)."""
         ...

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from kiki.core.clock import Clock
 from kiki.tenancy.errors import (
@@ -26,6 +26,8 @@ from kiki.tenancy.keys import (
     new_key,
 )
 from kiki.tenancy.ports import ClientDirectory, IdempotencyStore, TenantStore
+
+T = TypeVar("T")
 
 
 def create_tenant(name: str, *, tenants: TenantStore, clock: Clock) -> IssuedKey:
@@ -79,14 +81,16 @@ def run_idempotent(
     tenant: Tenant,
     key: str,
     request_fingerprint: str,
-    action: Callable[[], dict[str, Any]],
+    action: Callable[[], T],
     *,
+    encode: Callable[[T], str],
+    decode: Callable[[str], T],
     store: IdempotencyStore,
     clock: Clock,
-) -> tuple[dict[str, Any], bool]:
-    """Run ``action`` once per (tenant, key): a retry gets the first result back.
+) -> tuple[T, bool]:
+    """Run ``action`` once per (tenant, key): a retry gets the first result back, decoded.
 
-    Returns the response and whether it was replayed. Raises IdempotencyConflictError when
+    Returns the result and whether it was replayed. Raises IdempotencyConflictError when
     the key was used for a different request, IdempotencyInProgressError while the first
     request runs. A failed action is not remembered: its retry runs again.
     """
@@ -99,12 +103,11 @@ def run_idempotent(
             )
         if stored.response_json is None:
             raise IdempotencyInProgressError(f"a request with Idempotency-Key {key!r} is running")
-        response: dict[str, Any] = json.loads(stored.response_json)
-        return response, True
+        return decode(stored.response_json), True
     try:
-        response = action()
+        result = action()
     except BaseException:
         store.release(tenant.tenant_id, key)
         raise
-    store.complete(tenant.tenant_id, key, json.dumps(response), now=clock.now())
-    return response, False
+    store.complete(tenant.tenant_id, key, encode(result), now=clock.now())
+    return result, False

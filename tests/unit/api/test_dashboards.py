@@ -38,7 +38,7 @@ def panel_queries() -> list[tuple[str, str, str]]:
 
 def exported_series(service: Service) -> set[str]:
     names: set[str] = set()
-    for family in service.app.metrics.registry.collect():
+    for family in service.services.ports.metrics.registry.collect():
         suffixes = {
             "counter": ["_total"],
             "histogram": ["_bucket", "_sum", "_count"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kiki.api.grpc.codegen import GEN_DIR, generate
+from kiki.wire.codegen import GEN_DIR, generate
 
 
 def test_regenerating_the_grpc_code_changes_nothing(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from tests.unit.api.conftest import Service
 
 def spike_meta(service: Service, client: str = "acme-shop") -> None:
     """Meta's CPM +40 % for six hours: its CAC goes 150 -> 210, 2.14x against a 3.06x mean."""
-    service.app.market.shock(client, Platform.META, cpm_factor=1.4)
+    service.sandbox.shock(client, Platform.META, cpm_factor=1.4)
     service.clock.advance(6 * 3600)
 
 
@@ -26,8 +26,11 @@ def test_budget_efficiency_has_the_seeds_shape_and_figures(service: Service) -> 
         "best_platform",
         "best_efficiency",
         "platform_details",
+        "read_at",
+        "age_s",
     }
     assert body["timestamp"] == int(service.clock.now().timestamp())
+    assert (body["read_at"], body["age_s"]) == (service.clock.now().isoformat(), 0.0)
     assert body["best_platform"] == "PLATFORM_TIKTOK"
     assert body["best_efficiency"] == pytest.approx(4.0)
     assert body["average_efficiency"] == pytest.approx(3.2)
@@ -42,6 +45,31 @@ def test_budget_efficiency_has_the_seeds_shape_and_figures(service: Service) -> 
     assert [d["platform"] for d in body["platform_details"]] == [p.value for p in Platform]
 
 
+def test_budget_efficiency_serves_the_latest_reading_without_calling_the_platforms(
+    service: Service,
+) -> None:
+    def get(**params: object) -> dict[str, object]:
+        r = service.http.get(
+            "/budget-efficiency",
+            params={"client_id": "acme-shop", **params},
+            headers=service.auth(),
+        )
+        assert r.status_code == 200
+        return r.json()  # type: ignore[no-any-return]
+
+    first = get()  # never read yet: read once, and recorded
+    service.clock.advance(120)
+    service.faults.fail(Platform.META, "read")  # a platform read now would fail
+    again = get()
+    assert again["platform_details"] == first["platform_details"]
+    assert (again["read_at"], again["age_s"]) == (first["read_at"], 120.0)
+    fresh = get(refresh="true")
+    assert fresh["age_s"] == 0.0
+    assert "PLATFORM_META" not in [d["platform"] for d in fresh["platform_details"]]
+    service.faults.heal()
+    assert get()["read_at"] == fresh["read_at"]  # the refreshed reading is the latest now
+
+
 def test_applying_a_cycle_shifts_budget_and_a_retry_moves_nothing_twice(service: Service) -> None:
     spike_meta(service)
     headers = {**service.auth(), "Idempotency-Key": "cycle-1"}
@@ -50,13 +78,13 @@ def test_applying_a_cycle_shifts_budget_and_a_retry_moves_nothing_twice(service:
     assert [(o["from"], o["to"], o["amount"], o["result"]) for o in first.json()["outcomes"]] == [
         ("PLATFORM_META", "PLATFORM_TIKTOK", 100.0, "APPLIED")
     ]
-    transfers = len(service.app.ledger.transfers(client_id="acme-shop"))
+    transfers = len(service.services.ports.ledger.transfers(client_id="acme-shop"))
     again = service.http.post("/v1/clients/acme-shop/cycles", json={}, headers=headers)
     assert again.status_code == 200
     assert again.json() == first.json()
     assert again.headers["Idempotent-Replayed"] == "true"
-    assert len(service.app.ledger.transfers(client_id="acme-shop")) == transfers
-    assert service.app.market.read("acme-shop", Platform.META).daily_budget.to_units() == 400.0
+    assert len(service.services.ports.ledger.transfers(client_id="acme-shop")) == transfers
+    assert service.budgets("acme-shop")[Platform.META].to_units() == 400.0
 
     listed = service.http.get("/v1/clients/acme-shop/reallocations", headers=service.auth())
     [shift] = listed.json()["reallocations"]
@@ -75,8 +103,8 @@ def test_a_dry_run_plans_the_shift_and_moves_no_money(service: Service) -> None:
         "/v1/clients/acme-shop/cycles", json={"dry_run": True}, headers=service.auth()
     )
     assert r.json()["status"] == "DRY_RUN"
-    assert r.json()["planned_shifts"][0]["amount_micros"] == 100_000_000
-    assert service.app.ledger.transfers(client_id="acme-shop") == []
+    assert r.json()["shifts"][0]["amount_micros"] == 100_000_000
+    assert service.services.ports.ledger.transfers(client_id="acme-shop") == []
 
 
 def test_applying_a_cycle_requires_an_idempotency_key(service: Service) -> None:
@@ -96,7 +124,7 @@ def test_the_same_key_with_a_different_request_is_refused(service: Service) -> N
     )
     assert refused.status_code == 409
     assert refused.json()["error"] == "idempotency_key_reused"
-    assert service.app.configs.get("acme-shop").efficiency_threshold == 0.2
+    assert service.services.ports.configs.get("acme-shop").efficiency_threshold == 0.2
 
 
 def test_settings_are_read_and_changed(service: Service) -> None:
@@ -136,7 +164,7 @@ def test_settings_are_read_and_changed(service: Service) -> None:
 def test_bad_settings_are_refused_naming_the_field_and_change_nothing(
     service: Service, raw: bytes, field: str
 ) -> None:
-    before = service.app.configs.get("acme-shop")
+    before = service.services.ports.configs.get("acme-shop")
     r = service.http.patch(
         "/v1/clients/acme-shop/settings",
         content=raw,
@@ -145,7 +173,7 @@ def test_bad_settings_are_refused_naming_the_field_and_change_nothing(
     assert r.status_code == 422, r.text
     assert r.json()["field"] == field
     assert r.json()["message"].startswith(f"{field}: ")
-    assert service.app.configs.get("acme-shop") == before
+    assert service.services.ports.configs.get("acme-shop") == before
     # The refused request did not use up its key.
     ok = service.http.patch(
         "/v1/clients/acme-shop/settings",
@@ -164,7 +192,7 @@ def test_an_oversized_body_is_refused_before_it_is_read(service: Service) -> Non
     )
     assert r.status_code == 422
     assert r.json()["field"] == "body"
-    assert service.app.configs.get("acme-shop").deny == frozenset()
+    assert service.services.ports.configs.get("acme-shop").deny == frozenset()
 
 
 def test_a_tenant_opens_a_sandbox_client_once(service: Service) -> None:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kiki.synctwin import Baseline
+from kiki.synctwin.domain.inputs import Baseline
 from tests.unit.api.conftest import Service
 
 STRATEGY = {"audience_size": 50_000, "cvr": 0.02, "daily_budget": 500}
@@ -26,7 +26,7 @@ def test_a_simulation_replays_exactly_with_its_seed(service: Service) -> None:
     assert first.json() == again.json()
     assert first.json()["seed"] == 7
     assert first.json()["simulation_details"]["total_simulations"] == 10_000
-    assert service.app.metrics.value("synctwin_simulations_total") == 20_000
+    assert service.services.ports.metrics.value("synctwin_simulations_total") == 20_000
 
 
 @pytest.mark.parametrize(
@@ -56,7 +56,7 @@ def test_bad_simulation_input_is_refused_naming_the_field(
 
 
 def test_a_launch_is_idempotent_and_a_rejection_is_an_answer(service: Service) -> None:
-    service.app.twin_baseline_book.put(
+    service.services.ports.baselines.put(
         "acme-shop", Baseline.from_dict(BASELINE), at=service.clock.now()
     )
     headers = {**service.auth(), "Idempotency-Key": "launch-1"}
@@ -68,7 +68,9 @@ def test_a_launch_is_idempotent_and_a_rejection_is_an_answer(service: Service) -
     )
     assert first.json()["approved"] is True
     assert again.json() == first.json()
-    approvals = service.app.audit.entries(client_id="acme-shop", event_type="CAMPAIGN_APPROVED")
+    approvals = service.services.ports.audit.entries(
+        client_id="acme-shop", event_type="CAMPAIGN_APPROVED"
+    )
     assert len(approvals) == 1
 
     rejected = service.http.post(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from kiki.core.platform import Platform
-from kiki.synctwin import Baseline
+from kiki.synctwin.domain.inputs import Baseline
 from tests.unit.api.conftest import Service
 
 STRATEGY = {"audience_size": 50_000, "cvr": 0.02, "daily_budget": 500}
@@ -51,7 +51,7 @@ def test_every_endpoint_refuses_a_missing_wrong_or_revoked_key(
 ) -> None:
     if authorization == "revoked":
         authorization = f"Bearer {service.acme_key}"
-        service.app.tenants.revoke("acme", key_id=None, now=service.clock.now())
+        service.services.ports.tenants.revoke("acme", key_id=None, now=service.clock.now())
     headers = {"Authorization": authorization} if authorization else {}
     r = call(service, method, path.format(client="acme-shop"), body, headers)
     assert r.status_code == 401
@@ -63,13 +63,13 @@ def test_every_endpoint_refuses_a_missing_wrong_or_revoked_key(
 def test_another_tenants_client_answers_exactly_like_a_missing_one(
     service: Service, method: str, path: str, body: Any
 ) -> None:
-    service.app.twin_baseline_book.put(
+    service.services.ports.baselines.put(
         "globex-shop", Baseline.from_dict(BASELINE), at=service.clock.now()
     )
-    service.app.market.shock("globex-shop", Platform.META, cpm_factor=1.4)
+    service.sandbox.shock("globex-shop", Platform.META, cpm_factor=1.4)
     service.clock.advance(6 * 3600)
-    budgets = {p: service.app.market.read("globex-shop", p).daily_budget for p in Platform}
-    settings = service.app.configs.get("globex-shop")
+    budgets = service.budgets("globex-shop")
+    settings = service.services.ports.configs.get("globex-shop")
 
     theirs = call(service, method, path.format(client="globex-shop"), body, service.auth())
     nobody = call(service, method, path.format(client="nobody-shop"), body, service.auth())
@@ -77,9 +77,9 @@ def test_another_tenants_client_answers_exactly_like_a_missing_one(
     assert theirs.status_code == nobody.status_code == 404
     assert theirs.json() == {"error": "not_found", "message": "client 'globex-shop' not found"}
     assert nobody.json() == {"error": "not_found", "message": "client 'nobody-shop' not found"}
-    assert {p: service.app.market.read("globex-shop", p).daily_budget for p in Platform} == budgets
-    assert service.app.configs.get("globex-shop") == settings
-    assert service.app.ledger.transfers(client_id="globex-shop") == []
+    assert service.budgets("globex-shop") == budgets
+    assert service.services.ports.configs.get("globex-shop") == settings
+    assert service.services.ports.ledger.transfers(client_id="globex-shop") == []
     # ... while globex itself reaches it.
     own = call(
         service, method, path.format(client="globex-shop"), body, service.auth(service.globex_key)

@@ -28,20 +28,20 @@ def run(steps: list[tuple[int, object, object]], floors: dict[Platform, int]) ->
     h = Harness.build("unused", database_url="sqlite://", shift_cooldown_s=0.0)
     h.open_client("c")
     limits = {p: BudgetLimits(floor=Money(f * M)) for p, f in floors.items()}
-    config = h.app.configs.get("c")
-    h.app.configs.put("c", replace(config, limits=limits), now=h.clock.now())
+    config = h.services.ports.configs.get("c")
+    h.services.ports.configs.put("c", replace(config, limits=limits), now=h.clock.now())
     start_total = h.total("c")
     history: list[tuple[datetime, dict[Platform, Money]]] = [(h.clock.now(), h.budgets("c"))]
     for ticks, shock, outage in steps:
         h.clock.advance(ticks * 300)
         if shock is not None:
             platform, factor = shock  # type: ignore[misc]
-            h.market.shock("c", platform, cpm_factor=factor)
+            h.sandbox.shock("c", platform, cpm_factor=factor)
         if outage is not None:
             platform, operation = outage  # type: ignore[misc]
-            h.market.fail(platform, operation, times=1)
-        h.app.run_cycle("c")
-        h.market.heal()
+            h.faults.fail(platform, operation, times=1)
+        h.services.run_cycle("c")
+        h.faults.heal()
         budgets = h.budgets("c")
         history.append((h.clock.now(), budgets))
 
@@ -63,7 +63,7 @@ def assert_window_cap(h: Harness, history: list[tuple[datetime, dict[Platform, M
         else history[0][1]
     )
     outflow = dict.fromkeys(PLATFORMS, 0)
-    for t in h.app.ledger.transfers(client_id="c"):
+    for t in h.services.ports.ledger.transfers(client_id="c"):
         if t.at < since:
             continue
         if t.kind is TransferKind.SHIFT_OUT:
@@ -90,9 +90,9 @@ def test_budget_is_conserved_floors_and_the_24h_cap_hold_through_any_market(
 def test_a_5_minute_loop_cannot_drain_a_platform(hours: int) -> None:
     h = Harness.build("unused", database_url="sqlite://", shift_cooldown_s=0.0)
     h.open_client("c")
-    h.market.shock("c", Platform.META, cpm_factor=2.0)
+    h.sandbox.shock("c", Platform.META, cpm_factor=2.0)
     for _ in range(hours * 12):
         h.clock.advance(300)
-        h.app.run_cycle("c")
+        h.services.run_cycle("c")
     # A naive loop would leave 0.8**12 = 7 % after an hour; the rolling cap leaves 80 %.
     assert h.budgets("c")[Platform.META] == Money(400 * M)

@@ -89,9 +89,9 @@ class TestGlobalBudgetOptimizer:
     def test_full_optimization_cycle(self, tmp_path: object) -> None:
         h = Harness.build(str(tmp_path))
         h.open_client("acme")
-        h.market.shock("acme", Platform.META, cpm_factor=1.4)
+        h.sandbox.shock("acme", Platform.META, cpm_factor=1.4)
         h.clock.advance(6 * 3600)  # the trailing CAC window fills with post-spike spend
-        report = h.app.run_cycle("acme")
+        report = h.services.run_cycle("acme")
         assert [o.result.value for o in report.outcomes] == ["APPLIED"]
         assert h.budgets("acme")[Platform.META] == usd(400)
         assert h.budgets("acme")[Platform.TIKTOK] == usd(500)
@@ -104,18 +104,18 @@ class TestGlobalBudgetOptimizer:
             "APPLIED",
         )
         assert shift.reason == "Efficiency drop: 2.14x vs 3.06x avg"
-        [alert] = h.app.recorded.alerts
+        [alert] = h.alerts.alerts
         assert alert.message == (
             "Meta CPMs impacted. Shifted $100/day to TikTok (4.00x LTV/CAC vs 2.14x)"
         )
         assert (
-            h.app.metrics.value(
+            h.services.ports.metrics.value(
                 "syncflow_budget_shifts_total",
                 {"from_platform": "PLATFORM_META", "to_platform": "PLATFORM_TIKTOK"},
             )
             == 1.0
         )
-        assert h.app.metrics.value(
+        assert h.services.ports.metrics.value(
             "syncflow_platform_efficiency", {"platform": "PLATFORM_TIKTOK"}
         ) == pytest.approx(4.0)
-        assert [e.event.event_type for e in h.app.audit.entries()] == ["BUDGET_SHIFTED"]
+        assert [e.event.event_type for e in h.services.ports.audit.entries()] == ["BUDGET_SHIFTED"]

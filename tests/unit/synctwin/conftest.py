@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiki.synctwin import Baseline, Strategy
+from kiki.synctwin.domain.inputs import Baseline, Strategy
 
 
 @pytest.fixture

@@ -5,8 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from kiki.synctwin import HistoricalCampaign, confusion, run_backtest
-from kiki.synctwin.domain.backtest import Confusion, threshold_bands, threshold_meeting_targets
+from kiki.synctwin.domain.backtest import (
+    Confusion,
+    confusion,
+    threshold_bands,
+    threshold_meeting_targets,
+)
+from kiki.synctwin.services.backtest import HistoricalCampaign, run_backtest
 
 DATA = Path(__file__).parent / "data" / "historical_campaigns.csv"
 

@@ -7,7 +7,10 @@ import pytest
 from kiki.adapters.memory.baselines import InMemoryBaselineSource
 from kiki.adapters.prometheus import PrometheusMetrics
 from kiki.core.clock import VirtualClock
-from kiki.synctwin import Baseline, NoBaselineError, SimulationGatekeeper, Strategy, simulate
+from kiki.synctwin.domain.inputs import Baseline, Strategy
+from kiki.synctwin.domain.simulation import simulate
+from kiki.synctwin.errors import NoBaselineError
+from kiki.synctwin.services.gatekeeper import SimulationGatekeeper
 
 
 def gatekeeper(baseline: Baseline, **kwargs: float) -> SimulationGatekeeper:

@@ -7,7 +7,7 @@ import pytest
 from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
-from kiki.synctwin import Baseline, Strategy, Uncertainty
+from kiki.synctwin.domain.inputs import Baseline, Strategy, Uncertainty
 
 STRATEGY: dict[str, Any] = {"audience_size": 50_000, "cvr": 0.02, "daily_budget": "800.50"}
 BASELINE: dict[str, Any] = {

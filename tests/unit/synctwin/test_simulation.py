@@ -8,18 +8,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiki.core.errors import InvalidInputError
-from kiki.synctwin import (
-    Baseline,
-    CampaignRejectedError,
+from kiki.synctwin.domain.inputs import Baseline, Strategy
+from kiki.synctwin.domain.simulation import (
     RiskProfile,
     SimulationResult,
-    Strategy,
     exact_confidence,
+    linear_coefficients,
     risk_profile,
     simulate,
     simulate_batch,
 )
-from kiki.synctwin.domain.simulation import linear_coefficients
+from kiki.synctwin.errors import CampaignRejectedError
 
 
 def seed_algorithm(strategy: Strategy, baseline: Baseline, seed: int, n: int) -> dict[str, float]:

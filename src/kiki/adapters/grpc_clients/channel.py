@@ -9,7 +9,7 @@ from typing import Protocol, Self, TypeVar
 
 import grpc
 
-from kiki.api.grpc.gen import budget_optimizer_pb2 as bo
+from kiki.wire.gen import budget_optimizer_pb2 as bo
 
 _SERVICE = bo.DESCRIPTOR.services_by_name["BudgetOptimizerService"]
 

@@ -14,10 +14,10 @@ from kiki.adapters.grpc_clients.channel import (
     code_of,
     describe,
 )
-from kiki.api.grpc.convert import instant_to, transfer_from, transfer_to
-from kiki.api.grpc.gen import budget_optimizer_pb2 as bo
 from kiki.core.errors import StorageError
 from kiki.syncledger import Transfer, TransferConflictError
+from kiki.wire.convert import instant_to, transfer_from, transfer_to
+from kiki.wire.gen import budget_optimizer_pb2 as bo
 
 
 class GrpcLedger:

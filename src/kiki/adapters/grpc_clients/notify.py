@@ -7,9 +7,9 @@ import json
 import grpc
 
 from kiki.adapters.grpc_clients.channel import RemoteService, describe
-from kiki.api.grpc.gen import budget_optimizer_pb2 as bo
 from kiki.syncnotify.alert import Alert
 from kiki.syncnotify.errors import DeliveryError
+from kiki.wire.gen import budget_optimizer_pb2 as bo
 
 
 class GrpcNotifier:

@@ -14,12 +14,12 @@ from kiki.adapters.grpc_clients.channel import (
     code_of,
     describe,
 )
-from kiki.api.grpc.convert import instant_to
-from kiki.api.grpc.gen import budget_optimizer_pb2 as bo
 from kiki.core.errors import StorageError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.errors import UnknownClientError
+from kiki.wire.convert import instant_to
+from kiki.wire.gen import budget_optimizer_pb2 as bo
 
 
 class GrpcValueSource:

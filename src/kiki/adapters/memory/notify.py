@@ -1,9 +1,8 @@
-"""Notifiers that need nothing installed: one prints, one records (for tests and the demo)."""
+"""Notifiers that need nothing installed: one prints, one fans out to several."""
 
 from __future__ import annotations
 
 import sys
-import threading
 from typing import TextIO
 
 from kiki.syncnotify.alert import Alert
@@ -22,18 +21,6 @@ class ConsoleNotifier:
         client = f" [{alert.client_id}]" if alert.client_id else ""
         stream.write(f"ALERT {alert.severity.value}{client} {alert.title}: {alert.message}\n")
         stream.flush()
-
-
-class RecordingNotifier:
-    """Keeps every alert it is sent, in order; a test asserts on ``alerts``."""
-
-    def __init__(self) -> None:
-        self.alerts: list[Alert] = []
-        self._lock = threading.Lock()
-
-    def send(self, alert: Alert) -> None:
-        with self._lock:
-            self.alerts.append(alert)
 
 
 class FanoutNotifier:

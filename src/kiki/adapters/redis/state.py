@@ -26,6 +26,13 @@ class RedisStateStore:
     def from_url(cls, url: str, *, prefix: str = "kiki:") -> RedisStateStore:
         return cls(redis.Redis.from_url(url, decode_responses=True), prefix=prefix)
 
+    def reachable(self) -> bool:
+        """Whether Redis answers a PING now (for readiness probes)."""
+        try:
+            return bool(self._redis.ping())
+        except redis.RedisError:
+            return False
+
     def _key(self, key: str) -> str:
         return self._prefix + key
 

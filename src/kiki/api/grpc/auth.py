@@ -8,13 +8,17 @@ from typing import Any, NoReturn, TypeVar
 
 import grpc
 
-from kiki.api.operations import Operations
-from kiki.core.errors import InvalidInputError, KikiError, StorageError
-from kiki.platforms.errors import UnknownClientError
+from kiki.application.tenancy import TenantServices
+from kiki.core.errors import ConfigurationError, InvalidInputError, KikiError, StorageError
+from kiki.platforms.errors import (
+    CampaignNotFoundError,
+    PlatformUnavailableError,
+    UnknownClientError,
+)
 from kiki.syncflow.errors import CycleInProgressError
 from kiki.syncledger import TransferConflictError
 from kiki.syncnotify.errors import DeliveryError
-from kiki.synctwin import NoBaselineError
+from kiki.synctwin.errors import NoBaselineError
 from kiki.tenancy import (
     AuthenticationError,
     ClientNotFoundError,
@@ -31,6 +35,7 @@ CODES: list[tuple[type[KikiError], grpc.StatusCode]] = [
     (AuthenticationError, grpc.StatusCode.UNAUTHENTICATED),
     (ClientNotFoundError, grpc.StatusCode.NOT_FOUND),
     (UnknownClientError, grpc.StatusCode.NOT_FOUND),
+    (CampaignNotFoundError, grpc.StatusCode.NOT_FOUND),
     (InvalidInputError, grpc.StatusCode.INVALID_ARGUMENT),
     (IdempotencyConflictError, grpc.StatusCode.ALREADY_EXISTS),
     (ClientTakenError, grpc.StatusCode.ALREADY_EXISTS),
@@ -40,6 +45,8 @@ CODES: list[tuple[type[KikiError], grpc.StatusCode]] = [
     (NoBaselineError, grpc.StatusCode.FAILED_PRECONDITION),
     (DeliveryError, grpc.StatusCode.UNAVAILABLE),
     (StorageError, grpc.StatusCode.UNAVAILABLE),
+    (PlatformUnavailableError, grpc.StatusCode.UNAVAILABLE),
+    (ConfigurationError, grpc.StatusCode.FAILED_PRECONDITION),
     (KikiError, grpc.StatusCode.INTERNAL),
 ]
 
@@ -78,8 +85,8 @@ class ApiKeyInterceptor(grpc.ServerInterceptor):
     """Authenticate ``authorization: Bearer <key>`` on every kiki.v1 call (health and
     reflection stay open, as probes need them), and make the tenant available to servicers."""
 
-    def __init__(self, ops: Operations) -> None:
-        self._ops = ops
+    def __init__(self, tenancy: TenantServices) -> None:
+        self._tenancy = tenancy
 
     def intercept_service(
         self,
@@ -92,12 +99,12 @@ class ApiKeyInterceptor(grpc.ServerInterceptor):
         inner = handler.unary_unary
         if inner is None:  # every kiki.v1 method is unary-unary
             return handler
-        ops = self._ops
+        tenancy = self._tenancy
 
         def authenticated(request: Any, context: grpc.ServicerContext) -> Any:
             metadata = {k: v for k, v in context.invocation_metadata() if isinstance(v, str)}
             try:
-                tenant = ops.authenticate(metadata.get("authorization"))
+                tenant = tenancy.authenticate(metadata.get("authorization"))
             except KikiError as exc:
                 abort(context, exc)
             token = _CALLER.set(tenant)

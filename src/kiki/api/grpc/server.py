@@ -9,35 +9,45 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from kiki.api.grpc.auth import ApiKeyInterceptor
-from kiki.api.grpc.gen import budget_optimizer_pb2, synctwin_pb2
-from kiki.api.grpc.gen import budget_optimizer_pb2_grpc as bo_grpc
-from kiki.api.grpc.gen import synctwin_pb2_grpc as tw_grpc
-from kiki.api.grpc.servicers import BudgetOptimizerServicer, SyncTwinServicer
+from kiki.api.grpc.servicers import BudgetOptimizerServicer, CampaignServicer, SyncTwinServicer
 from kiki.api.health import ServiceState
-from kiki.api.operations import Operations, TwinAndValueOperations
+from kiki.application.tenancy import TenantServices
+from kiki.wire.gen import budget_optimizer_pb2, campaigns_pb2, synctwin_pb2
+from kiki.wire.gen import budget_optimizer_pb2_grpc as bo_grpc
+from kiki.wire.gen import campaigns_pb2_grpc as cp_grpc
+from kiki.wire.gen import synctwin_pb2_grpc as tw_grpc
 
 SERVICES = (
     budget_optimizer_pb2.DESCRIPTOR.services_by_name["BudgetOptimizerService"].full_name,
     synctwin_pb2.DESCRIPTOR.services_by_name["SyncTwinService"].full_name,
+    campaigns_pb2.DESCRIPTOR.services_by_name["CampaignService"].full_name,
 )
 
 
 def build_server(
-    ops: Operations, state: ServiceState, *, address: str, max_workers: int = 8
+    tenancy: TenantServices, state: ServiceState, *, address: str, max_workers: int = 8
 ) -> tuple[grpc.Server, int]:
     """A started-ready (not started) server bound to ``address``, and the port it got."""
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="grpc"),
-        interceptors=[ApiKeyInterceptor(ops)],
+        interceptors=[ApiKeyInterceptor(tenancy)],
         maximum_concurrent_rpcs=max_workers * 8,
-        options=[("grpc.max_receive_message_length", ops.app.settings.max_body_bytes)],
+        options=[
+            (
+                "grpc.max_receive_message_length",
+                tenancy.services.ports.settings.max_body_bytes,
+            )
+        ],
     )
     # The generated registration functions carry no annotations.
     bo_grpc.add_BudgetOptimizerServiceServicer_to_server(  # type: ignore[no-untyped-call]
-        BudgetOptimizerServicer(ops), server
+        BudgetOptimizerServicer(tenancy), server
     )
     tw_grpc.add_SyncTwinServiceServicer_to_server(  # type: ignore[no-untyped-call]
-        SyncTwinServicer(TwinAndValueOperations(ops)), server
+        SyncTwinServicer(tenancy), server
+    )
+    cp_grpc.add_CampaignServiceServicer_to_server(  # type: ignore[no-untyped-call]
+        CampaignServicer(tenancy), server
     )
     checker = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(checker, server)

@@ -1,37 +1,34 @@
-"""The kiki.v1 servicers: parse the message, call Operations as the caller, build the reply."""
+"""The kiki.v1 servicers: parse the message, make one call as the caller, convert the result."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import grpc
 
-from kiki.api.grpc import convert
 from kiki.api.grpc.auth import caller, translated
-from kiki.api.grpc.gen import budget_optimizer_pb2 as bo
-from kiki.api.grpc.gen import budget_optimizer_pb2_grpc as bo_grpc
-from kiki.api.grpc.gen import synctwin_pb2 as tw
-from kiki.api.grpc.gen import synctwin_pb2_grpc as tw_grpc
-from kiki.api.operations import Operations, TwinAndValueOperations
+from kiki.application.tenancy import TenantServices
 from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
-from kiki.core.platform import Platform
 from kiki.syncflow.services.run_optimization_cycle import LTV_LOOKBACK_DAYS
 from kiki.syncnotify.alert import Alert, Severity
+from kiki.wire import convert
+from kiki.wire.gen import budget_optimizer_pb2 as bo
+from kiki.wire.gen import budget_optimizer_pb2_grpc as bo_grpc
+from kiki.wire.gen import campaigns_pb2 as cp
+from kiki.wire.gen import campaigns_pb2_grpc as cp_grpc
+from kiki.wire.gen import synctwin_pb2 as tw
+from kiki.wire.gen import synctwin_pb2_grpc as tw_grpc
 
 
 class BudgetOptimizerServicer(bo_grpc.BudgetOptimizerServiceServicer):
-    def __init__(self, ops: Operations) -> None:
-        self.ops = ops
-        self.app = ops.app
+    def __init__(self, tenancy: TenantServices) -> None:
+        self.tenancy = tenancy
 
     @translated
     def GetPlatformLTV(
         self, request: bo.PlatformLTVRequest, context: grpc.ServicerContext
     ) -> bo.PlatformLTVResponse:
         as_of_unix_micros = request.as_of_unix_micros or request.as_of_unix_s * 1_000_000
-        ltv = self._value(request, as_of_unix_micros, self.app.values.platform_ltv)
+        ltv = self._value(request, as_of_unix_micros, "ltv")
         return bo.PlatformLTVResponse(
             platform=request.platform, ltv_micros=None if ltv is None else ltv.micros
         )
@@ -40,7 +37,7 @@ class BudgetOptimizerServicer(bo_grpc.BudgetOptimizerServiceServicer):
     def GetPlatformCAC(
         self, request: bo.PlatformCACRequest, context: grpc.ServicerContext
     ) -> bo.PlatformCACResponse:
-        cac = self._value(request, request.as_of_unix_micros, self.app.values.platform_cac)
+        cac = self._value(request, request.as_of_unix_micros, "cac")
         return bo.PlatformCACResponse(
             platform=request.platform, cac_micros=None if cac is None else cac.micros
         )
@@ -49,18 +46,18 @@ class BudgetOptimizerServicer(bo_grpc.BudgetOptimizerServiceServicer):
         self,
         request: bo.PlatformLTVRequest | bo.PlatformCACRequest,
         as_of_unix_micros: int,
-        read: Callable[..., Money | None],
+        what: str,
     ) -> Money | None:
-        client_id = self.ops.client(caller(), request.client_id)
-        platform = convert.platform_from(request.platform)
         if request.lookback_days < 0:
             raise InvalidInputError("lookback_days", "must not be negative")
         as_of = (
-            convert.instant_from(as_of_unix_micros) if as_of_unix_micros else self.app.clock.now()
+            convert.instant_from(as_of_unix_micros, field="as_of") if as_of_unix_micros else None
         )
-        return read(
-            client_id,
-            platform,
+        return self.tenancy.platform_value(
+            caller(),
+            request.client_id,
+            convert.platform_from(request.platform),
+            what=what,
             lookback_days=request.lookback_days or LTV_LOOKBACK_DAYS,
             as_of=as_of,
         )
@@ -70,33 +67,26 @@ class BudgetOptimizerServicer(bo_grpc.BudgetOptimizerServiceServicer):
         self, request: bo.BudgetReallocationRequest, context: grpc.ServicerContext
     ) -> bo.BudgetReallocationResponse:
         transfer = convert.transfer_from(request.transfer)
-        self.ops.client(caller(), transfer.client_id)
-        return bo.BudgetReallocationResponse(recorded=self.app.ledger.record(transfer))
+        return bo.BudgetReallocationResponse(
+            recorded=self.tenancy.record_transfer(caller(), transfer)
+        )
 
     @translated
     def ListBudgetReallocations(
         self, request: bo.ListBudgetReallocationsRequest, context: grpc.ServicerContext
     ) -> bo.ListBudgetReallocationsResponse:
-        tenant = caller()
         since = (
-            convert.instant_from(request.since_unix_micros)
+            convert.instant_from(request.since_unix_micros, field="since_unix_micros")
             if request.HasField("since_unix_micros")
             else None
         )
-        if request.client_id:
-            client_id = self.ops.client(tenant, request.client_id)
-            found = self.app.ledger.transfers(client_id=client_id, since=since)
-        else:
-            # One read, filtered, keeps the ledger's recording order across the clients.
-            clients = set(self.app.directory.clients(tenant.tenant_id))
-            found = [t for t in self.app.ledger.transfers(since=since) if t.client_id in clients]
+        found = self.tenancy.transfers(caller(), request.client_id or None, since=since)
         return bo.ListBudgetReallocationsResponse(transfers=[convert.transfer_to(t) for t in found])
 
     @translated
     def SendBudgetAlert(
         self, request: bo.BudgetAlertRequest, context: grpc.ServicerContext
     ) -> bo.BudgetAlertResponse:
-        client_id = self.ops.client(caller(), request.client_id) if request.client_id else None
         try:
             severity = Severity(request.severity or "INFO")
         except ValueError:
@@ -104,71 +94,34 @@ class BudgetOptimizerServicer(bo_grpc.BudgetOptimizerServiceServicer):
         if not request.title.strip():
             raise InvalidInputError("title", "must not be empty")
         details = convert.alert_details_from(request)
+        client_id = request.client_id or None
         alert = Alert(severity, request.title, request.message, client_id, details)
-        self.app.notifier.send(alert)
+        self.tenancy.send_alert(caller(), alert)
         return bo.BudgetAlertResponse(delivered=True)
 
     @translated
     def GetBudgetEfficiency(
         self, request: bo.BudgetEfficiencyRequest, context: grpc.ServicerContext
     ) -> bo.BudgetEfficiencyResponse:
-        report = self.ops.efficiency_report(caller(), request.client_id)
-        plan = report.plan
-        best = plan.best if plan else None
-        return bo.BudgetEfficiencyResponse(
-            timestamp=int(report.at.timestamp()),
-            average_efficiency=plan.average_efficiency if plan else 0.0,
-            best_platform=convert.platform_to(best.platform if best else None),
-            best_efficiency=best.efficiency if best else 0.0,
-            platform_details=[
-                bo.PlatformDetail(
-                    platform=convert.platform_to(p.platform),
-                    ltv_micros=p.ltv.micros,
-                    cac_micros=p.cac.micros,
-                    efficiency=p.efficiency,
-                    daily_budget_micros=p.daily_budget.micros,
-                )
-                for p in (plan.platforms if plan else ())
-            ],
-        )
+        report = self.tenancy.efficiency(caller(), request.client_id, refresh=request.refresh)
+        return convert.efficiency_to(report)
 
     @translated
     def RunOptimizationCycle(
         self, request: bo.RunOptimizationCycleRequest, context: grpc.ServicerContext
     ) -> bo.RunOptimizationCycleResponse:
-        view, replayed = self.ops.run_cycle(
+        report, replayed = self.tenancy.run_cycle(
             caller(),
             request.client_id,
             dry_run=request.dry_run,
             key=request.idempotency_key or None,
         )
-        best = view["best_platform"]
-        return bo.RunOptimizationCycleResponse(
-            status=view["status"],
-            average_efficiency=view["average_efficiency"] or 0.0,
-            best_platform=convert.platform_to(Platform(best) if best else None),
-            underperformers=[convert.platform_to(Platform(p)) for p in view["underperformers"]],
-            planned_shifts=[_shift(s) for s in view["planned_shifts"]],
-            outcomes=[_shift(s) for s in view["outcomes"]],
-            replayed=replayed,
-        )
-
-
-def _shift(view: dict[str, Any]) -> bo.Shift:
-    return bo.Shift(
-        shift_id=view.get("shift_id", ""),
-        from_platform=convert.platform_to(Platform(view["from"])),
-        to_platform=convert.platform_to(Platform(view["to"])),
-        amount_micros=view["amount_micros"],
-        reason=view.get("reason", ""),
-        result=view.get("result", ""),
-        detail=view.get("detail", ""),
-    )
+        return convert.cycle_to(report, replayed=replayed)
 
 
 class SyncTwinServicer(tw_grpc.SyncTwinServiceServicer):
-    def __init__(self, twin: TwinAndValueOperations) -> None:
-        self.twin = twin
+    def __init__(self, tenancy: TenantServices) -> None:
+        self.tenancy = tenancy
 
     @translated
     def SimulateStrategy(
@@ -177,7 +130,7 @@ class SyncTwinServicer(tw_grpc.SyncTwinServiceServicer):
         strategy = convert.strategy_from(request.strategy)
         baseline = convert.baseline_from(request.baseline) if request.HasField("baseline") else None
         seed = request.seed if request.HasField("seed") else None
-        result = self.twin.simulate(caller(), request.client_id, strategy, baseline, seed=seed)
+        result = self.tenancy.simulate(caller(), request.client_id, strategy, baseline, seed=seed)
         return convert.simulation_to(result)
 
     @translated
@@ -185,13 +138,48 @@ class SyncTwinServicer(tw_grpc.SyncTwinServiceServicer):
         self, request: tw.LaunchCampaignRequest, context: grpc.ServicerContext
     ) -> tw.LaunchCampaignResponse:
         strategy = convert.strategy_from(request.strategy)
-        view, _ = self.twin.launch(
+        outcome, _ = self.tenancy.launch(
             caller(), request.client_id, strategy, key=request.idempotency_key or None
         )
-        return tw.LaunchCampaignResponse(
-            approved=view["approved"],
-            campaign_id=view["campaign_id"] or "",
-            decision_id=view["decision_id"],
-            simulation=convert.simulation_dict_to(view["simulation"]),
-            message=view["message"],
+        return convert.launch_to(outcome)
+
+
+class CampaignServicer(cp_grpc.CampaignServiceServicer):
+    def __init__(self, tenancy: TenantServices) -> None:
+        self.tenancy = tenancy
+
+    @translated
+    def ListCampaigns(
+        self, request: cp.ListCampaignsRequest, context: grpc.ServicerContext
+    ) -> cp.ListCampaignsResponse:
+        found = self.tenancy.campaigns(caller(), request.client_id)
+        return cp.ListCampaignsResponse(
+            campaigns=[convert.campaign_to(c) for c in found.campaigns],
+            stale={p.value: why for (_, p), why in found.stale.items()},
         )
+
+    @translated
+    def PauseCampaign(
+        self, request: cp.CampaignChangeRequest, context: grpc.ServicerContext
+    ) -> cp.Campaign:
+        campaign, _ = self.tenancy.pause_campaign(
+            caller(),
+            request.client_id,
+            request.campaign_id,
+            note=request.reason or None,
+            key=request.idempotency_key or None,
+        )
+        return convert.campaign_to(campaign)
+
+    @translated
+    def ResumeCampaign(
+        self, request: cp.CampaignChangeRequest, context: grpc.ServicerContext
+    ) -> cp.Campaign:
+        campaign, _ = self.tenancy.resume_campaign(
+            caller(),
+            request.client_id,
+            request.campaign_id,
+            note=request.reason or None,
+            key=request.idempotency_key or None,
+        )
+        return convert.campaign_to(campaign)

@@ -1,10 +1,12 @@
 """The FastAPI app: the seed's /budget-efficiency, /metrics, health, and the /v1 JSON API.
 
-Routes parse, authenticate, call ``Operations`` and return its view; nothing else.
+Routes parse, authenticate, call ``TenantServices`` once and render the typed result with its
+one JSON view (``kiki.views``); nothing else.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -12,17 +14,18 @@ from fastapi import Body, Depends, FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict, StrictBool
 
-from kiki.api import inputs
 from kiki.api.health import ServiceState
 from kiki.api.http.errors import kiki_error, validation_error
 from kiki.api.http.limits import BodySizeLimit
-from kiki.api.operations import Operations, TwinAndValueOperations
+from kiki.application import inputs
+from kiki.application.tenancy import TenantServices
 from kiki.core.errors import InvalidInputError, KikiError
 from kiki.core.platform import Platform
 from kiki.tenancy.keys import Tenant
+from kiki.views import campaigns as campaign_views
+from kiki.views import flow, twin, value
 
 _bearer = HTTPBearer(auto_error=False, description="A tenant's API key: `kiki tenants create`")
 
@@ -37,31 +40,37 @@ class OpenClientRequest(BaseModel):
     client_id: str
 
 
+class CampaignChangeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str | None = None
+
+
 def _tenant(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Tenant:
-    ops: Operations = request.app.state.ops
+    tenancy: TenantServices = request.app.state.tenancy
     header = f"{credentials.scheme} {credentials.credentials}" if credentials else None
-    return ops.authenticate(header)
+    return tenancy.authenticate(header)
 
 
 Caller = Annotated[Tenant, Depends(_tenant)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 
 
-def create_app(ops: Operations, state: ServiceState) -> FastAPI:
-    """The HTTP API over ``ops``; ``state`` answers the health probes."""
+def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
+    """The HTTP API over ``tenancy``; ``state`` answers the health probes."""
     api = FastAPI(
         title="KIKI",
         version="1",
         description="Move advertising money safely across six ad platforms.",
     )
-    api.add_middleware(BodySizeLimit, max_bytes=ops.app.settings.max_body_bytes)
+    services = tenancy.services
+    api.add_middleware(BodySizeLimit, max_bytes=services.ports.settings.max_body_bytes)
     api.add_exception_handler(KikiError, kiki_error)
     api.add_exception_handler(RequestValidationError, validation_error)
 
-    api.state.ops = ops
+    api.state.tenancy = tenancy
 
     def changed(view: dict[str, Any], replayed: bool, status: int = 200) -> JSONResponse:
         headers = {"Idempotent-Replayed": "true"} if replayed else None
@@ -78,23 +87,30 @@ def create_app(ops: Operations, state: ServiceState) -> FastAPI:
 
     @api.get("/metrics", tags=["health"])
     def metrics() -> Response:
-        return Response(generate_latest(ops.app.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        body, content_type = services.ports.metrics.render()
+        return Response(body, media_type=content_type)
 
     @api.get("/budget-efficiency", tags=["syncflow"])
-    def budget_efficiency(caller: Caller, client_id: Annotated[str, Query()]) -> dict[str, Any]:
-        """The seed's view: each platform's LTV, CAC, efficiency and budget (a dry run)."""
-        return ops.budget_efficiency(caller, client_id)
+    def budget_efficiency(
+        caller: Caller,
+        client_id: Annotated[str, Query()],
+        refresh: Annotated[bool, Query()] = False,
+    ) -> dict[str, Any]:
+        """The seed's view: each platform's LTV, CAC, efficiency and budget, as the latest cycle
+        read them (``read_at``, ``age_s``); ``refresh=true`` reads the platforms now."""
+        return flow.budget_efficiency(tenancy.efficiency(caller, client_id, refresh=refresh))
 
     @api.get("/v1/clients", tags=["clients"])
     def list_clients(caller: Caller) -> dict[str, Any]:
-        return ops.list_clients(caller)
+        return {"clients": tenancy.clients(caller)}
 
     @api.post("/v1/clients", tags=["clients"], status_code=201)
     def open_client(
         caller: Caller, body: OpenClientRequest, key: IdempotencyKey = None
     ) -> JSONResponse:
         """Attach a new client to the caller's tenant, with six sandbox ad accounts."""
-        view, replayed = ops.open_client(caller, body.client_id, key=_required(key))
+        result, replayed = tenancy.attach_client(caller, body.client_id, key=_required(key))
+        view = {"client_id": result.client_id, "platforms": [p.value for p in result.platforms]}
         return changed(view, replayed, 201)
 
     @api.post("/v1/clients/{client_id}/cycles", tags=["syncflow"])
@@ -102,16 +118,17 @@ def create_app(ops: Operations, state: ServiceState) -> FastAPI:
         caller: Caller, client_id: str, body: CycleRequest, key: IdempotencyKey = None
     ) -> JSONResponse:
         """Run one optimisation cycle; ``dry_run`` plans only. Applying needs Idempotency-Key."""
-        view, replayed = ops.run_cycle(caller, client_id, dry_run=body.dry_run, key=key)
-        return changed(view, replayed)
+        report, replayed = tenancy.run_cycle(caller, client_id, dry_run=body.dry_run, key=key)
+        return changed(flow.cycle(report), replayed)
 
     @api.get("/v1/clients/{client_id}/reallocations", tags=["syncflow"])
     def reallocations(caller: Caller, client_id: str) -> dict[str, Any]:
-        return ops.reallocations(caller, client_id)
+        shifts = tenancy.reallocations(caller, client_id)
+        return {"client_id": client_id, "reallocations": [flow.shift(s) for s in shifts]}
 
     @api.get("/v1/clients/{client_id}/settings", tags=["syncflow"])
     def get_settings(caller: Caller, client_id: str) -> dict[str, Any]:
-        return ops.get_settings(caller, client_id)
+        return flow.settings(tenancy.settings(caller, client_id))
 
     @api.patch("/v1/clients/{client_id}/settings", tags=["syncflow"])
     def change_settings(
@@ -121,11 +138,18 @@ def create_app(ops: Operations, state: ServiceState) -> FastAPI:
         key: IdempotencyKey = None,
     ) -> JSONResponse:
         """Change the given settings (threshold, percent, cooldown_s, allow, deny, limits)."""
-        view, replayed = ops.change_settings(caller, client_id, body, key=key)
-        return changed(view, replayed)
+        result, replayed = tenancy.change_settings(caller, client_id, body, key=key)
+        return changed(flow.settings(result), replayed)
 
-    twin = TwinAndValueOperations(ops)
+    _twin_and_value_routes(api, tenancy, changed)
+    _campaign_routes(api, tenancy, changed)
+    return api
 
+
+Changed = Callable[..., JSONResponse]
+
+
+def _twin_and_value_routes(api: FastAPI, tenancy: TenantServices, changed: Changed) -> None:
     @api.post("/v1/clients/{client_id}/simulations", tags=["synctwin"])
     def simulate(
         caller: Caller, client_id: str, body: Annotated[dict[str, Any], Body()]
@@ -134,14 +158,14 @@ def create_app(ops: Operations, state: ServiceState) -> FastAPI:
         unknown = set(body) - {"strategy", "baseline", "seed"}
         if unknown:
             raise InvalidInputError(sorted(unknown)[0], "is not a known field")
-        result = twin.simulate(
+        result = tenancy.simulate(
             caller,
             client_id,
             inputs.strategy(body.get("strategy")),
             inputs.baseline(body.get("baseline")),
             seed=inputs.seed(body.get("seed")),
         )
-        return result.to_dict()
+        return twin.simulation(result)
 
     @api.post("/v1/clients/{client_id}/launches", tags=["synctwin"])
     def launch(
@@ -151,10 +175,10 @@ def create_app(ops: Operations, state: ServiceState) -> FastAPI:
         key: IdempotencyKey = None,
     ) -> JSONResponse:
         """Simulate, then launch only if approved; a rejection answers approved=false."""
-        view, replayed = twin.launch(
+        outcome, replayed = tenancy.launch(
             caller, client_id, inputs.strategy(body.get("strategy")), key=key
         )
-        return changed(view, replayed)
+        return changed(twin.launch(outcome), replayed)
 
     @api.get("/v1/clients/{client_id}/ltv", tags=["syncvalue"])
     def ltv(
@@ -165,9 +189,10 @@ def create_app(ops: Operations, state: ServiceState) -> FastAPI:
         as_of: datetime | None = None,
     ) -> dict[str, Any]:
         chosen = None if platform is None else Platform.parse(platform)
-        return twin.ltv(
-            caller, client_id, platform=chosen, lookback_days=lookback_days, as_of=_aware(as_of)
+        answer = tenancy.value_report(
+            caller, client_id, lookback_days=lookback_days, as_of=_aware(as_of)
         )
+        return value.ltv(answer, platform=chosen)
 
     @api.get("/v1/clients/{client_id}/baseline", tags=["syncvalue"])
     def baseline(
@@ -176,9 +201,50 @@ def create_app(ops: Operations, state: ServiceState) -> FastAPI:
         lookback_days: Annotated[int, Query(gt=0, le=3650)] = 90,
         as_of: datetime | None = None,
     ) -> dict[str, Any]:
-        return twin.baseline(caller, client_id, lookback_days=lookback_days, as_of=_aware(as_of))
+        result = tenancy.value_baseline(
+            caller, client_id, lookback_days=lookback_days, as_of=_aware(as_of)
+        )
+        return value.baseline(result)
 
-    return api
+
+def _campaign_routes(api: FastAPI, tenancy: TenantServices, changed: Changed) -> None:
+    @api.get("/v1/clients/{client_id}/campaigns", tags=["campaigns"])
+    def list_campaigns(caller: Caller, client_id: str) -> dict[str, Any]:
+        """The client's campaigns as the platforms report them, with KIKI's pause reasons."""
+        found = tenancy.campaigns(caller, client_id)
+        return {
+            "client_id": client_id,
+            "campaigns": [campaign_views.campaign(c) for c in found.campaigns],
+            "stale": {p.value: why for (_, p), why in found.stale.items()},
+        }
+
+    @api.post("/v1/clients/{client_id}/campaigns/{campaign_id}/pause", tags=["campaigns"])
+    def pause_campaign(
+        caller: Caller,
+        client_id: str,
+        campaign_id: str,
+        body: CampaignChangeRequest,
+        key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        """Pause a campaign by hand (reason MANUAL, your text kept as the note); audited."""
+        result, replayed = tenancy.pause_campaign(
+            caller, client_id, campaign_id, note=body.reason, key=key
+        )
+        return changed(campaign_views.campaign(result), replayed)
+
+    @api.post("/v1/clients/{client_id}/campaigns/{campaign_id}/resume", tags=["campaigns"])
+    def resume_campaign(
+        caller: Caller,
+        client_id: str,
+        campaign_id: str,
+        body: CampaignChangeRequest,
+        key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        """Resume a paused campaign; audited."""
+        result, replayed = tenancy.resume_campaign(
+            caller, client_id, campaign_id, note=body.reason, key=key
+        )
+        return changed(campaign_views.campaign(result), replayed)
 
 
 def _aware(moment: datetime | None) -> datetime | None:

@@ -6,10 +6,14 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from kiki.core.errors import InvalidInputError, KikiError, StorageError
-from kiki.platforms.errors import UnknownClientError
+from kiki.core.errors import ConfigurationError, InvalidInputError, KikiError, StorageError
+from kiki.platforms.errors import (
+    CampaignNotFoundError,
+    PlatformUnavailableError,
+    UnknownClientError,
+)
 from kiki.syncflow.errors import CycleInProgressError
-from kiki.synctwin import NoBaselineError
+from kiki.synctwin.errors import NoBaselineError
 from kiki.tenancy.errors import (
     AuthenticationError,
     ClientNotFoundError,
@@ -24,6 +28,7 @@ STATUS: list[tuple[type[KikiError], int, str]] = [
     (AuthenticationError, 401, "unauthenticated"),
     (ClientNotFoundError, 404, "not_found"),
     (UnknownClientError, 404, "not_found"),
+    (CampaignNotFoundError, 404, "not_found"),
     (InvalidInputError, 422, "invalid_input"),
     (IdempotencyConflictError, 409, "idempotency_key_reused"),
     (IdempotencyInProgressError, 409, "idempotency_key_in_progress"),
@@ -32,6 +37,8 @@ STATUS: list[tuple[type[KikiError], int, str]] = [
     (CycleInProgressError, 409, "cycle_in_progress"),
     (NoBaselineError, 409, "no_baseline"),
     (StorageError, 503, "unavailable"),
+    (PlatformUnavailableError, 503, "platform_unavailable"),
+    (ConfigurationError, 503, "not_configured"),
     (KikiError, 500, "internal"),
 ]
 

@@ -6,8 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from kiki.core.errors import InvalidInputError
+from kiki.core.limits import bounded
 from kiki.core.money import Money
 from kiki.core.platform import Platform
+
+MAX_COOLDOWN_S = 30 * 86_400.0  # a month: longer is a typo, and overflows date arithmetic
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,10 +21,12 @@ class BudgetLimits:
     ceiling: Money | None = None
 
     def __post_init__(self) -> None:
-        if self.floor is not None and self.floor.micros < 0:
-            raise InvalidInputError("floor", "must not be negative")
-        if self.ceiling is not None and self.ceiling.micros < 0:
-            raise InvalidInputError("ceiling", "must not be negative")
+        for name in ("floor", "ceiling"):
+            amount = getattr(self, name)
+            if amount is not None and amount.micros < 0:
+                raise InvalidInputError(name, "must not be negative")
+            if amount is not None:
+                bounded(amount, field=name)
         if self.floor is not None and self.ceiling is not None and self.floor > self.ceiling:
             raise InvalidInputError("floor", "must not exceed the ceiling")
 
@@ -43,10 +48,10 @@ class OptimizerConfig:
             raise InvalidInputError("efficiency_threshold", "must be between 0 and 1 (exclusive)")
         if not 0 < self.reallocation_percent <= 1:
             raise InvalidInputError("reallocation_percent", "must be in (0, 1]")
-        if self.cooldown_s < 0:
-            raise InvalidInputError("cooldown_s", "must not be negative")
-        if self.window_s <= 0:
-            raise InvalidInputError("window_s", "must be positive")
+        if not 0 <= self.cooldown_s <= MAX_COOLDOWN_S:
+            raise InvalidInputError("cooldown_s", f"must be in [0, {MAX_COOLDOWN_S:g}] seconds")
+        if not 0 < self.window_s <= MAX_COOLDOWN_S:
+            raise InvalidInputError("window_s", f"must be in (0, {MAX_COOLDOWN_S:g}] seconds")
 
     def enabled(self, platform: Platform) -> bool:
         allowed = self.allow is None or platform in self.allow

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import enum
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from kiki.core.clock import Clock
-from kiki.core.errors import KikiError
+from kiki.core.errors import KikiError, StorageError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.core.state import StateStore
@@ -16,33 +14,16 @@ from kiki.platforms.errors import PlatformError
 from kiki.platforms.ports import PlatformGateway
 from kiki.syncflow.domain.config import OptimizerConfig
 from kiki.syncflow.domain.efficiency import PlatformInput
-from kiki.syncflow.domain.plan import CyclePlan, WindowUsage, plan_cycle
-from kiki.syncflow.ports import ClientConfigStore, OptimizerMetrics, ValueSource
-from kiki.syncflow.services.shift_budget import ShiftOutcome, ShiftResult, shift_budget
+from kiki.syncflow.domain.plan import WindowUsage, plan_cycle
+from kiki.syncflow.domain.report import CycleReport, CycleStatus, ShiftOutcome, ShiftResult
+from kiki.syncflow.ports import ClientConfigStore, OptimizerMetrics, ReadingBook, ValueSource
+from kiki.syncflow.services.shift_budget import shift_budget
 from kiki.syncledger.ledger import IN_TRANSIT, Transfer, TransferKind, account_platform, balances
 from kiki.syncledger.ports import Ledger
 from kiki.syncnotify.ports import Notifier
 from kiki.syncshield.ports import AuditLog
 
 LTV_LOOKBACK_DAYS = 90
-
-
-class CycleStatus(enum.Enum):
-    COMPLETED = "COMPLETED"
-    DRY_RUN = "DRY_RUN"
-    LOCKED = "LOCKED"  # another cycle for this client was running; this one did nothing
-    PAUSED = "PAUSED"  # money is stuck in transit from an earlier shift; no new shifts
-
-
-@dataclass(frozen=True, slots=True)
-class CycleReport:
-    client_id: str
-    status: CycleStatus
-    at: datetime
-    plan: CyclePlan | None = None
-    outcomes: tuple[ShiftOutcome, ...] = ()
-    budgets_before: dict[Platform, Money] = field(default_factory=dict)
-    errors: dict[Platform, str] = field(default_factory=dict)
 
 
 def run_optimization_cycle(
@@ -56,7 +37,9 @@ def run_optimization_cycle(
     configs: ClientConfigStore,
     state: StateStore,
     metrics: OptimizerMetrics,
+    readings: ReadingBook,
     clock: Clock,
+    cac_window_s: float,
     dry_run: bool = False,
     lock_ttl_s: float = 120.0,
 ) -> CycleReport:
@@ -76,7 +59,9 @@ def run_optimization_cycle(
             notifier=notifier,
             configs=configs,
             metrics=metrics,
+            readings=readings,
             clock=clock,
+            cac_window_s=cac_window_s,
             dry_run=dry_run,
         )
 
@@ -104,13 +89,21 @@ def _run(
     notifier: Notifier,
     configs: ClientConfigStore,
     metrics: OptimizerMetrics,
+    readings: ReadingBook,
     clock: Clock,
+    cac_window_s: float,
     dry_run: bool,
 ) -> CycleReport:
     now = clock.now()
     config = configs.get(client_id)
     inputs, errors = _read_inputs(
-        client_id, config, gateway=gateway, values=values, metrics=metrics, now=now
+        client_id,
+        config,
+        gateway=gateway,
+        values=values,
+        metrics=metrics,
+        now=now,
+        cac_window_s=cac_window_s,
     )
     history = ledger.transfers(client_id=client_id)
     plan = plan_cycle(inputs, config, usage=window_usage(history, now, config.window_s), now=now)
@@ -122,9 +115,13 @@ def _run(
         metrics.count_left_out(platform, "api_error")
     budgets = {item.platform: item.daily_budget for item in inputs}
     if dry_run:
-        return CycleReport(client_id, CycleStatus.DRY_RUN, now, plan, (), dict(budgets), errors)
+        report = CycleReport(client_id, CycleStatus.DRY_RUN, now, plan, (), dict(budgets), errors)
+        _keep(readings, report)
+        return report
     if balances(history).get(IN_TRANSIT, Money(0)).micros != 0:
-        return CycleReport(client_id, CycleStatus.PAUSED, now, plan, (), dict(budgets), errors)
+        report = CycleReport(client_id, CycleStatus.PAUSED, now, plan, (), dict(budgets), errors)
+        _keep(readings, report)
+        return report
 
     before = dict(budgets)
     cycle_id = now.strftime("%Y%m%dT%H%M%S.%fZ")
@@ -149,7 +146,21 @@ def _run(
             budgets[shift.destination] += shift.amount
         elif outcome.result is ShiftResult.STUCK_IN_TRANSIT:
             break  # stop moving money until a person has looked
-    return CycleReport(client_id, CycleStatus.COMPLETED, now, plan, tuple(outcomes), before, errors)
+    report = CycleReport(
+        client_id, CycleStatus.COMPLETED, now, plan, tuple(outcomes), before, errors
+    )
+    _keep(readings, report)
+    return report
+
+
+def _keep(readings: ReadingBook, report: CycleReport) -> None:
+    """Record the readings; they only spare later reports a platform call, so failing to keep
+    them must not turn a cycle that moved money into an error."""
+    try:
+        readings.record(report)
+    except StorageError:
+        if report.status is CycleStatus.DRY_RUN:
+            raise
 
 
 def _read_inputs(
@@ -160,6 +171,7 @@ def _read_inputs(
     values: ValueSource,
     metrics: OptimizerMetrics,
     now: datetime,
+    cac_window_s: float,
 ) -> tuple[list[PlatformInput], dict[Platform, str]]:
     """Each enabled platform's LTV, CAC and budget; a platform whose API fails is left out.
 
@@ -172,7 +184,7 @@ def _read_inputs(
         if not config.enabled(platform):
             continue
         try:
-            reading = gateway.read(client_id, platform)
+            reading = gateway.read(client_id, platform, window_s=cac_window_s)
         except PlatformError as exc:
             metrics.count_platform_error(platform, "read")
             errors[platform] = str(exc)

@@ -8,15 +8,13 @@ CRITICAL alert goes out. A shift id already in the ledger is not applied again.
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
-
 from kiki.core.clock import Clock
 from kiki.core.errors import StorageError
 from kiki.core.money import Money
 from kiki.platforms.errors import PlatformError
 from kiki.platforms.ports import PlatformGateway
 from kiki.syncflow.domain.plan import PlannedShift
+from kiki.syncflow.domain.report import ShiftOutcome, ShiftResult
 from kiki.syncflow.ports import OptimizerMetrics
 from kiki.syncledger.ledger import (
     IN_TRANSIT,
@@ -33,22 +31,6 @@ from kiki.syncshield.chain import AuditEvent
 from kiki.syncshield.ports import AuditLog
 
 _RESTORE_ATTEMPTS = 3
-
-
-class ShiftResult(enum.Enum):
-    APPLIED = "APPLIED"
-    FAILED = "FAILED"  # nothing changed anywhere
-    ROLLED_BACK = "ROLLED_BACK"  # source lowered, destination failed, source restored
-    STUCK_IN_TRANSIT = "STUCK_IN_TRANSIT"  # source lowered and could not be restored
-    ALREADY_RECORDED = "ALREADY_RECORDED"  # a retry of a shift the ledger already holds
-
-
-@dataclass(frozen=True, slots=True)
-class ShiftOutcome:
-    shift_id: str
-    shift: PlannedShift
-    result: ShiftResult
-    detail: str = ""
 
 
 def shift_budget(

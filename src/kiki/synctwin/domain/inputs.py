@@ -8,6 +8,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiki.core.errors import InvalidInputError
+from kiki.core.limits import (
+    MAX_AUDIENCE,
+    MAX_COEFFICIENT_OF_VARIATION,
+    MAX_DAILY_BUDGET,
+    MAX_MONTHLY_AMOUNT,
+    bounded,
+)
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 
@@ -31,7 +38,13 @@ class Uncertainty:
         if not isinstance(d, Mapping):
             raise InvalidInputError("uncertainty", "must be an object with cvr, cost, aov")
         values = {
-            key: _ratio(d.get(key, 0.0), f"uncertainty.{key}", low=0.0, high=None, low_open=False)
+            key: _ratio(
+                d.get(key, 0.0),
+                f"uncertainty.{key}",
+                low=0.0,
+                high=MAX_COEFFICIENT_OF_VARIATION,
+                low_open=False,
+            )
             for key in ("cvr", "cost", "aov")
         }
         return cls(**values)
@@ -59,6 +72,7 @@ class Strategy:
         _ratio(self.cvr, "cvr", low=0.0, high=1.0)
         if self.daily_budget.micros <= 0:
             raise InvalidInputError("daily_budget", "must be positive")
+        bounded(self.daily_budget, field="daily_budget", limit=MAX_DAILY_BUDGET)
         u = self.uncertainty
         # a beta distribution with this mean cannot be wider than sqrt(m(1 - m))
         if u is not None and u.cvr > 0 and (u.cvr * self.cvr) ** 2 >= self.cvr * (1 - self.cvr):
@@ -116,6 +130,8 @@ class Baseline:
         for name in ("monthly_revenue", "monthly_ad_spend"):
             if getattr(self, name).micros < 0:
                 raise InvalidInputError(name, "must not be negative")
+        for name in ("avg_order_value", "monthly_revenue", "monthly_ad_spend"):
+            bounded(getattr(self, name), field=name, limit=MAX_MONTHLY_AMOUNT)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Baseline:
@@ -145,6 +161,8 @@ def _required(d: Mapping[str, Any], key: str) -> object:
 def _check_audience(value: object) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
         raise InvalidInputError("audience_size", "must be a positive integer")
+    if value > MAX_AUDIENCE:
+        raise InvalidInputError("audience_size", f"must be at most {MAX_AUDIENCE:,}")
 
 
 def _positive_int(value: object, field: str) -> int:

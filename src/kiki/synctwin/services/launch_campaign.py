@@ -7,27 +7,39 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kiki.platforms.ports import CampaignGateway
+from kiki.campaigns.domain import Bid, CampaignState
+from kiki.campaigns.ports import CampaignBook
+from kiki.campaigns.services import remember_created
+from kiki.platforms.ports import CampaignControl
 from kiki.syncshield.chain import AuditEvent
 from kiki.syncshield.ports import AuditLog
 from kiki.synctwin.domain.inputs import Strategy
 from kiki.synctwin.domain.projection import ProjectedDay, project_trajectory
 from kiki.synctwin.domain.simulation import SimulationResult
-from kiki.synctwin.errors import CampaignRejectedError
-from kiki.synctwin.ports import CampaignStore, GateDecision
+from kiki.synctwin.errors import rejection_message
+from kiki.synctwin.ports import GateDecision, GateDecisionStore
 from kiki.synctwin.services.gatekeeper import LOOKBACK_DAYS, SimulationGatekeeper
 
 CAMPAIGN_APPROVED = "CAMPAIGN_APPROVED"
 CAMPAIGN_REJECTED = "CAMPAIGN_REJECTED"
 REJECTION_REASON = "SYNCTWIN_NEGATIVE_FORECAST"
+APPROVED_MESSAGE = "approved and launched"
 
 
 @dataclass(frozen=True, slots=True)
-class LaunchedCampaign:
+class LaunchOutcome:
+    """The gate's verdict and, when approved, the campaign it created at the platform."""
+
+    approved: bool
     decision_id: str
-    campaign_id: str
     result: SimulationResult
-    projection: tuple[ProjectedDay, ...]
+    message: str
+    campaign: CampaignState | None = None
+    projection: tuple[ProjectedDay, ...] = ()
+
+    @property
+    def campaign_id(self) -> str | None:
+        return None if self.campaign is None else self.campaign.campaign_id
 
 
 def launch_campaign(
@@ -35,16 +47,18 @@ def launch_campaign(
     strategy: Strategy | Mapping[str, Any],
     *,
     gatekeeper: SimulationGatekeeper,
-    campaigns: CampaignGateway,
-    store: CampaignStore,
+    campaigns: CampaignControl,
+    book: CampaignBook,
+    store: GateDecisionStore,
     audit: AuditLog,
     lookback_days: int = LOOKBACK_DAYS,
-) -> LaunchedCampaign:
+) -> LaunchOutcome:
     """Launch only if the twin approves. There is deliberately no way to override a rejection.
 
-    Raises CampaignRejectedError (after keeping the decision and auditing CAMPAIGN_REJECTED),
-    NoBaselineError when the client has no baseline, InvalidInputError for a bad strategy, and
-    the gateway's PlatformError if the approved campaign cannot be created (nothing is stored).
+    A rejection is an outcome (``approved`` false, the seed's message), kept for shadow mode
+    and audited as CAMPAIGN_REJECTED. Raises NoBaselineError when the client has no baseline,
+    InvalidInputError for a bad strategy, and the gateway's PlatformError if the approved
+    campaign cannot be created (then nothing is stored).
     """
     if not isinstance(strategy, Strategy):
         strategy = Strategy.from_dict(strategy)
@@ -77,10 +91,16 @@ def launch_campaign(
                 metadata=metadata,
             )
         )
-        raise CampaignRejectedError(result, decision_id)
-    campaign_id = campaigns.create_campaign(
-        client_id, strategy.platform, name=strategy.name, daily_budget=strategy.daily_budget
+        return LaunchOutcome(False, decision_id, result, rejection_message(result))
+    campaign = campaigns.create_campaign(
+        client_id,
+        strategy.platform,
+        name=strategy.name,
+        daily_budget=strategy.daily_budget,
+        bid=Bid.automatic(),
     )
+    remember_created(campaign, actor="twin launch", book=book, clock=gatekeeper.clock)
+    campaign_id = campaign.campaign_id
     projection = project_trajectory(strategy, baseline)
     approved = replace(decision, campaign_id=campaign_id)
     store.record(approved, projection)
@@ -93,4 +113,4 @@ def launch_campaign(
             metadata=metadata,
         )
     )
-    return LaunchedCampaign(decision_id, campaign_id, result, projection)
+    return LaunchOutcome(True, decision_id, result, APPROVED_MESSAGE, campaign, projection)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from kiki.core.money import Money
 from kiki.synctwin.domain.backtest import Confusion, confusion
-from kiki.synctwin.ports import CampaignStore
+from kiki.synctwin.ports import GateDecisionStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +19,7 @@ class ShadowReport:
 
 
 def import_outcomes(
-    outcomes: Iterable[tuple[str, Money]], *, store: CampaignStore, at: datetime
+    outcomes: Iterable[tuple[str, Money]], *, store: GateDecisionStore, at: datetime
 ) -> int:
     """Record (decision id, actual net profit) pairs; returns how many were recorded."""
     count = 0
@@ -29,7 +29,7 @@ def import_outcomes(
     return count
 
 
-def shadow_report(*, store: CampaignStore, client_id: str | None = None) -> ShadowReport:
+def shadow_report(*, store: GateDecisionStore, client_id: str | None = None) -> ShadowReport:
     decisions = store.decisions(client_id=client_id)
     judged = [d for d in decisions if d.actual_net_profit is not None]
     return ShadowReport(

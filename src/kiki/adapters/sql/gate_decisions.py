@@ -1,0 +1,148 @@
+"""SqlGateDecisionStore and SqlBaselineSource: SyncTwin's decisions and baselines in SQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from kiki.adapters.sql.engine import translate_errors
+from kiki.adapters.sql.twin_tables import twin_baselines as tb
+from kiki.adapters.sql.twin_tables import twin_decisions as td
+from kiki.adapters.sql.twin_tables import twin_projections as tp
+from kiki.core.errors import InvalidInputError
+from kiki.core.money import MICROS_PER_UNIT, Money
+from kiki.synctwin.domain.inputs import Baseline, Strategy
+from kiki.synctwin.domain.projection import ProjectedDay
+from kiki.synctwin.ports import GateDecision
+
+
+class SqlGateDecisionStore:
+    """Implements GateDecisionStore; a decision and its projection go in one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def record(self, decision: GateDecision, projection: tuple[ProjectedDay, ...] = ()) -> None:
+        projected = float(decision.result.get("projected_net_profit_uplift", 0.0))
+        with translate_errors("recording a gate decision"):
+            try:
+                with self._engine.begin() as conn:
+                    conn.execute(
+                        td.insert().values(
+                            decision_id=decision.decision_id,
+                            client_id=decision.client_id,
+                            at=decision.at,
+                            approved=decision.approved,
+                            confidence=decision.confidence,
+                            projected_uplift_micros=round(projected * MICROS_PER_UNIT),
+                            seed=str(decision.seed),
+                            platform=decision.strategy.platform.value,
+                            campaign_id=decision.campaign_id,
+                            strategy_json=json.dumps(decision.strategy.to_dict(), sort_keys=True),
+                            baseline_json=json.dumps(decision.baseline.to_dict(), sort_keys=True),
+                            result_json=json.dumps(dict(decision.result), sort_keys=True),
+                        )
+                    )
+                    if decision.campaign_id is not None and projection:
+                        conn.execute(
+                            tp.insert(),
+                            [
+                                {
+                                    "campaign_id": decision.campaign_id,
+                                    "day": d.day,
+                                    "revenue_micros": d.revenue.micros,
+                                    "spend_micros": d.spend.micros,
+                                }
+                                for d in projection
+                            ],
+                        )
+            except IntegrityError as exc:
+                raise InvalidInputError(
+                    "decision_id", "is already recorded (or its campaign id is)"
+                ) from exc
+
+    def decisions(self, *, client_id: str | None = None) -> list[GateDecision]:
+        query = sa.select(td).order_by(td.c.at, td.c.decision_id)
+        if client_id is not None:
+            query = query.where(td.c.client_id == client_id)
+        with translate_errors("reading gate decisions"), self._engine.connect() as conn:
+            return [_decision(row) for row in conn.execute(query)]
+
+    def projection(self, campaign_id: str) -> tuple[ProjectedDay, ...]:
+        query = sa.select(tp).where(tp.c.campaign_id == campaign_id).order_by(tp.c.day)
+        with translate_errors("reading a projection"), self._engine.connect() as conn:
+            return tuple(
+                ProjectedDay(int(r.day), Money(int(r.revenue_micros)), Money(int(r.spend_micros)))
+                for r in conn.execute(query)
+            )
+
+    def record_outcome(self, decision_id: str, actual_net_profit: Money, *, at: datetime) -> None:
+        with translate_errors("recording an outcome"), self._engine.begin() as conn:
+            updated = conn.execute(
+                td.update()
+                .where(td.c.decision_id == decision_id)
+                .values(actual_net_profit_micros=actual_net_profit.micros, outcome_at=at)
+            ).rowcount
+        if updated == 0:
+            raise InvalidInputError("decision_id", f"no gate decision {decision_id!r}")
+
+
+class SqlBaselineSource:
+    """Implements BaselineSource from baselines recorded by hand (``kiki twin baseline``)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def put(self, client_id: str, baseline: Baseline, *, at: datetime) -> None:
+        values = {
+            "avg_order_value_micros": baseline.avg_order_value.micros,
+            "monthly_revenue_micros": baseline.monthly_revenue.micros,
+            "monthly_ad_spend_micros": baseline.monthly_ad_spend.micros,
+            "recorded_at": at,
+        }
+        with translate_errors("recording a baseline"), self._engine.begin() as conn:
+            updated = conn.execute(
+                tb.update().where(tb.c.client_id == client_id).values(**values)
+            ).rowcount
+            if updated == 0:
+                conn.execute(tb.insert().values(client_id=client_id, **values))
+
+    def baseline(
+        self,
+        client_id: str,
+        *,
+        lookback_days: int,  # noqa: ARG002  # a recorded baseline stands for any window
+        as_of: datetime,
+    ) -> Baseline | None:
+        query = sa.select(tb).where(tb.c.client_id == client_id, tb.c.recorded_at <= as_of)
+        with translate_errors("reading a baseline"), self._engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        return Baseline(
+            avg_order_value=Money(int(row.avg_order_value_micros)),
+            monthly_revenue=Money(int(row.monthly_revenue_micros)),
+            monthly_ad_spend=Money(int(row.monthly_ad_spend_micros)),
+        )
+
+
+def _decision(row: sa.Row[tuple[object, ...]]) -> GateDecision:
+    m = row._mapping
+    profit = m["actual_net_profit_micros"]
+    return GateDecision(
+        decision_id=m["decision_id"],
+        client_id=m["client_id"],
+        at=m["at"],
+        strategy=Strategy.from_dict(json.loads(m["strategy_json"])),
+        baseline=Baseline.from_dict(json.loads(m["baseline_json"])),
+        approved=bool(m["approved"]),
+        confidence=float(m["confidence"]),
+        seed=int(m["seed"]),
+        result=json.loads(m["result_json"]),
+        campaign_id=m["campaign_id"],
+        actual_net_profit=None if profit is None else Money(int(profit)),
+    )

@@ -1,0 +1,64 @@
+"""Every port the use cases need, in one place; ``kiki.bootstrap`` fills it with adapters.
+
+Fields are Protocols only: nothing here names SQL, Redis, gRPC or an SDK, so entrypoints and
+services never see a concrete adapter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from kiki.campaigns.ports import CampaignBook
+from kiki.core.clock import Clock
+from kiki.core.state import StateStore
+from kiki.platforms.ports import Gateway
+from kiki.platforms.sandbox.ports import FaultInjector, SandboxControls
+from kiki.settings import Settings
+from kiki.syncflow.ports import ClientConfigStore, OptimizerMetrics, ReadingBook
+from kiki.syncflow.ports import ValueSource as LtvSource
+from kiki.syncledger.ports import Ledger
+from kiki.syncnotify.ports import Notifier
+from kiki.syncshield.ports import AuditLog
+from kiki.synctwin.ports import BaselineBook, GateDecisionStore, GateMetrics
+from kiki.syncvalue.ports import ValueImporter, ValueSource
+from kiki.tenancy.ports import ClientDirectory, IdempotencyStore, TenantStore
+
+
+class Metrics(OptimizerMetrics, GateMetrics, Protocol):
+    def render(self) -> tuple[bytes, str]:
+        """The exposition text and its content type, for ``/metrics``."""
+        ...
+
+
+Probe = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class Ports:
+    settings: Settings
+    clock: Clock
+    gateway: Gateway
+    values: ValueSource  # SyncValue: imported customers, orders, spend
+    value_importer: ValueImporter
+    ltv_fallback: LtvSource  # LTV for clients without imported data (the sandbox's model)
+    optimizer_values: LtvSource  # what the optimiser reads LTV and CAC from
+    ledger: Ledger
+    audit: AuditLog
+    configs: ClientConfigStore
+    readings: ReadingBook
+    state: StateStore
+    metrics: Metrics
+    notifier: Notifier
+    tenants: TenantStore
+    directory: ClientDirectory
+    idempotency: IdempotencyStore
+    baselines: BaselineBook  # recorded by hand; SyncValue's measured ones take precedence
+    gate_decisions: GateDecisionStore
+    campaigns: CampaignBook
+    sandbox: SandboxControls | None = None
+    faults: FaultInjector | None = None
+    probes: Mapping[str, Probe] = field(default_factory=dict)
+    database: str = ""  # where the database is, for people (no password)
+    closers: tuple[Callable[[], None], ...] = ()
