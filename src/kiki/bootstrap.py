@@ -8,23 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kiki.adapters.grpc_clients import (
-    GrpcLedger,
-    GrpcNotifier,
-    GrpcValueSource,
-    RemoteService,
-    open_channel,
-)
 from kiki.adapters.memory.notify import ConsoleNotifier, FanoutNotifier
 from kiki.adapters.memory.sandbox_store import InMemorySandboxStore
 from kiki.adapters.memory.state import InMemoryStateStore
-from kiki.adapters.notify.apprise import AppriseNotifier
 from kiki.adapters.prometheus import PrometheusMetrics
-from kiki.adapters.redis.state import RedisStateStore
 from kiki.adapters.sql.audit import SqlAuditLog
 from kiki.adapters.sql.campaign_book import SqlCampaignBook
 from kiki.adapters.sql.client_config import SqlClientConfigStore
@@ -50,6 +42,9 @@ from kiki.settings import Settings
 from kiki.syncflow.ports import ValueSource as LtvSource
 from kiki.syncledger.ports import Ledger
 from kiki.syncnotify.ports import Notifier
+
+if TYPE_CHECKING:
+    from kiki.adapters.grpc_clients import RemoteService
 
 
 @dataclass(frozen=True)
@@ -124,6 +119,8 @@ def build(
     state: StateStore
     probes: dict[str, Probe] = {"database": lambda: _reachable(engine)}
     if settings.redis_url:
+        from kiki.adapters.redis.state import RedisStateStore  # noqa: PLC0415  # only with Redis
+
         redis_state = RedisStateStore.from_url(settings.redis_url)
         state = redis_state
         probes["redis"] = redis_state.reachable
@@ -133,16 +130,26 @@ def build(
     if not quiet:
         fanout.append(ConsoleNotifier())
     if settings.notify_urls:
+        from kiki.adapters.notify.apprise import AppriseNotifier  # noqa: PLC0415  # heavy
+
         fanout.append(AppriseNotifier(settings.notify_urls))
-    if settings.notify_addr:
-        fanout.append(GrpcNotifier(remotes[settings.notify_addr]))
     values = ClientValues(value_source, platforms.ltv_fallback)
-    optimizer_values: LtvSource = (
-        GrpcValueSource(remotes[settings.syncvalue_addr]) if settings.syncvalue_addr else values
-    )
-    ledger: Ledger = (
-        GrpcLedger(remotes[settings.ledger_addr]) if settings.ledger_addr else SqlLedger(engine)
-    )
+    optimizer_values: LtvSource = values
+    ledger: Ledger = SqlLedger(engine)
+    if remotes:
+        # gRPC loads only when a component is remote (it costs every command a tenth of a second)
+        from kiki.adapters.grpc_clients import (  # noqa: PLC0415
+            GrpcLedger,
+            GrpcNotifier,
+            GrpcValueSource,
+        )
+
+        if settings.notify_addr:
+            fanout.append(GrpcNotifier(remotes[settings.notify_addr]))
+        if settings.syncvalue_addr:
+            optimizer_values = GrpcValueSource(remotes[settings.syncvalue_addr])
+        if settings.ledger_addr:
+            ledger = GrpcLedger(remotes[settings.ledger_addr])
     channels = [remote.channel for remote in remotes.values()]
     ports = Ports(
         settings=settings,
@@ -206,6 +213,8 @@ def remote_services(settings: Settings) -> dict[str, RemoteService]:
             f"remote_api_key (KIKI_REMOTE_API_KEY) is required with {', '.join(named)} set: "
             "the remote components take only authenticated calls"
         )
+    from kiki.adapters.grpc_clients import RemoteService, open_channel  # noqa: PLC0415
+
     return {
         address: RemoteService(
             open_channel(address),

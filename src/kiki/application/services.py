@@ -135,14 +135,22 @@ class Services:
             lock_ttl_s=p.settings.cycle_lock_ttl_s,
         )
 
+    def latest_efficiency(self, client_id: str) -> EfficiencyReport | None:
+        """The latest recorded reading, or None when the client was never read: no platform
+        is called, so this is cheap enough for a request's event loop."""
+        latest = self.ports.readings.latest(client_id)
+        if latest is None or latest.plan is None:
+            return None
+        age_s = max(0.0, (self.ports.clock.now() - latest.at).total_seconds())
+        return EfficiencyReport(latest, age_s, fresh=False)
+
     def efficiency(self, client_id: str, *, refresh: bool = False) -> EfficiencyReport:
         """The latest recorded reading (no platform call), or a fresh dry run when asked for
         or when the client was never read."""
-        latest = None if refresh else self.ports.readings.latest(client_id)
-        fresh = latest is None or latest.plan is None
-        reading = self.run_cycle(client_id, dry_run=True) if fresh or latest is None else latest
-        age_s = max(0.0, (self.ports.clock.now() - reading.at).total_seconds())
-        return EfficiencyReport(reading, age_s, fresh)
+        recorded = None if refresh else self.latest_efficiency(client_id)
+        if recorded is not None:
+            return recorded
+        return EfficiencyReport(self.run_cycle(client_id, dry_run=True), 0.0, fresh=True)
 
     def reallocations(self, client_id: str | None = None) -> list[ShiftRecord]:
         if client_id is not None:

@@ -63,6 +63,9 @@ class TenantServices:
         )
 
     # -- SyncFlow ----------------------------------------------------------------------------
+    def latest_efficiency(self, tenant: Tenant, client_id: str) -> EfficiencyReport | None:
+        return self.services.latest_efficiency(self.client(tenant, client_id))
+
     def efficiency(self, tenant: Tenant, client_id: str, *, refresh: bool) -> EfficiencyReport:
         return self.services.efficiency(self.client(tenant, client_id), refresh=refresh)
 

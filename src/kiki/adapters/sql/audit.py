@@ -8,7 +8,7 @@ from datetime import UTC
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kiki.adapters.sql.engine import translate_errors
+from kiki.adapters.sql.engine import reading, translate_errors
 from kiki.adapters.sql.tables import audit_entries as e
 from kiki.adapters.sql.tables import audit_head as h
 from kiki.syncshield.chain import AuditEntry, AuditEvent, ChainReport, entry_hash, verify_chain
@@ -51,11 +51,11 @@ class SqlAuditLog:
             query = query.where(e.c.client_id == client_id)
         if event_type is not None:
             query = query.where(e.c.event_type == event_type)
-        with translate_errors("reading the audit trail"), self._engine.connect() as conn:
+        with translate_errors("reading the audit trail"), reading(self._engine) as conn:
             return [_entry(row) for row in conn.execute(query)]
 
     def verify(self) -> ChainReport:
-        with translate_errors("verifying the audit trail"), self._engine.connect() as conn:
+        with translate_errors("verifying the audit trail"), reading(self._engine) as conn:
             head = conn.execute(sa.select(h.c.seq, h.c.hash).where(h.c.id == 1)).one()
             rows = [_entry(row) for row in conn.execute(sa.select(e).order_by(e.c.seq))]
         return verify_chain(rows, head_seq=int(head.seq), head_hash=head.hash)

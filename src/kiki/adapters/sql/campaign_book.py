@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from kiki.adapters.sql.engine import translate_errors
+from kiki.adapters.sql.engine import reading, translate_errors
 from kiki.adapters.sql.live_tables import campaign_changes as ch
 from kiki.adapters.sql.live_tables import campaigns as c
 from kiki.campaigns.domain import (
@@ -56,7 +56,7 @@ class SqlCampaignBook:
 
     def find(self, campaign_id: str) -> CampaignRef | None:
         query = sa.select(c.c.client_id, c.c.platform).where(c.c.campaign_id == campaign_id)
-        with translate_errors("finding a campaign"), self._engine.connect() as conn:
+        with translate_errors("finding a campaign"), reading(self._engine) as conn:
             row = conn.execute(query).first()
         if row is None:
             return None
@@ -66,7 +66,7 @@ class SqlCampaignBook:
         query = sa.select(c).order_by(c.c.created_at, c.c.campaign_id)
         if client_id is not None:
             query = query.where(c.c.client_id == client_id)
-        with translate_errors("reading campaigns"), self._engine.connect() as conn:
+        with translate_errors("reading campaigns"), reading(self._engine) as conn:
             return [_campaign(row._mapping) for row in conn.execute(query)]
 
     def record_change(self, change: CampaignChange) -> None:
@@ -102,7 +102,7 @@ class SqlCampaignBook:
 
     def history(self, campaign_id: str) -> list[CampaignChange]:
         query = sa.select(ch).where(ch.c.campaign_id == campaign_id).order_by(ch.c.seq)
-        with translate_errors("reading a campaign's history"), self._engine.connect() as conn:
+        with translate_errors("reading a campaign's history"), reading(self._engine) as conn:
             return [_change(row._mapping) for row in conn.execute(query)]
 
 

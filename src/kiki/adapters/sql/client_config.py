@@ -9,7 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kiki.adapters.sql.engine import translate_errors
+from kiki.adapters.sql.engine import reading, translate_errors
 from kiki.adapters.sql.tables import client_budget_limits as lim
 from kiki.adapters.sql.tables import client_settings as cs
 from kiki.core.money import Money
@@ -25,7 +25,7 @@ class SqlClientConfigStore:
         self._defaults = defaults
 
     def get(self, client_id: str) -> OptimizerConfig:
-        with translate_errors("reading client settings"), self._engine.connect() as conn:
+        with translate_errors("reading client settings"), reading(self._engine) as conn:
             row = conn.execute(sa.select(cs).where(cs.c.client_id == client_id)).first()
             limit_rows = conn.execute(sa.select(lim).where(lim.c.client_id == client_id)).all()
         config = self._defaults

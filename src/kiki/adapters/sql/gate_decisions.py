@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from kiki.adapters.sql.engine import translate_errors
+from kiki.adapters.sql.engine import reading, translate_errors
 from kiki.adapters.sql.twin_tables import twin_baselines as tb
 from kiki.adapters.sql.twin_tables import twin_decisions as td
 from kiki.adapters.sql.twin_tables import twin_projections as tp
@@ -69,12 +69,12 @@ class SqlGateDecisionStore:
         query = sa.select(td).order_by(td.c.at, td.c.decision_id)
         if client_id is not None:
             query = query.where(td.c.client_id == client_id)
-        with translate_errors("reading gate decisions"), self._engine.connect() as conn:
+        with translate_errors("reading gate decisions"), reading(self._engine) as conn:
             return [_decision(row) for row in conn.execute(query)]
 
     def projection(self, campaign_id: str) -> tuple[ProjectedDay, ...]:
         query = sa.select(tp).where(tp.c.campaign_id == campaign_id).order_by(tp.c.day)
-        with translate_errors("reading a projection"), self._engine.connect() as conn:
+        with translate_errors("reading a projection"), reading(self._engine) as conn:
             return tuple(
                 ProjectedDay(int(r.day), Money(int(r.revenue_micros)), Money(int(r.spend_micros)))
                 for r in conn.execute(query)
@@ -119,7 +119,7 @@ class SqlBaselineSource:
         as_of: datetime,
     ) -> Baseline | None:
         query = sa.select(tb).where(tb.c.client_id == client_id, tb.c.recorded_at <= as_of)
-        with translate_errors("reading a baseline"), self._engine.connect() as conn:
+        with translate_errors("reading a baseline"), reading(self._engine) as conn:
             row = conn.execute(query).first()
         if row is None:
             return None

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from kiki.adapters.sql.engine import translate_errors
+from kiki.adapters.sql.engine import reading, translate_errors
 from kiki.adapters.sql.tables import ledger_transfers as t
 from kiki.core.money import Money
 from kiki.syncledger.errors import TransferConflictError
@@ -29,7 +29,7 @@ class SqlLedger:
                         return True
             except IntegrityError:
                 # A concurrent writer recorded the same id first: compare with theirs.
-                with self._engine.connect() as conn:
+                with reading(self._engine) as conn:
                     existing = self._find(conn, transfer.transfer_id)
         if existing is None or not existing.same_content(transfer):
             raise TransferConflictError(
@@ -45,7 +45,7 @@ class SqlLedger:
             query = query.where(t.c.client_id == client_id)
         if since is not None:
             query = query.where(t.c.at >= since)
-        with translate_errors("reading transfers"), self._engine.connect() as conn:
+        with translate_errors("reading transfers"), reading(self._engine) as conn:
             return [_transfer(row) for row in conn.execute(query)]
 
     @staticmethod

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 from pydantic import TypeAdapter
 from sqlalchemy.engine import Engine
 
-from kiki.adapters.sql.engine import translate_errors
+from kiki.adapters.sql.engine import reading, translate_errors
 from kiki.adapters.sql.live_tables import syncflow_readings as r
 from kiki.syncflow.domain.report import CycleReport
 
-_REPORT: TypeAdapter[CycleReport] = TypeAdapter(CycleReport)
+
+@cache
+def _codec() -> TypeAdapter[CycleReport]:
+    """Built on first use: building the schema costs more than a command that never reads."""
+    return TypeAdapter(CycleReport)
 
 
 class SqlReadingBook:
@@ -20,7 +26,7 @@ class SqlReadingBook:
         self._engine = engine
 
     def record(self, report: CycleReport) -> None:
-        text = _REPORT.dump_json(report).decode("utf-8")
+        text = _codec().dump_json(report).decode("utf-8")
         with translate_errors("recording a reading"), self._engine.begin() as conn:
             updated = conn.execute(
                 r.update()
@@ -40,6 +46,6 @@ class SqlReadingBook:
 
     def latest(self, client_id: str) -> CycleReport | None:
         query = sa.select(r.c.report_json).where(r.c.client_id == client_id)
-        with translate_errors("reading the latest reading"), self._engine.connect() as conn:
+        with translate_errors("reading the latest reading"), reading(self._engine) as conn:
             text = conn.execute(query).scalar_one_or_none()
-        return None if text is None else _REPORT.validate_json(text)
+        return None if text is None else _codec().validate_json(text)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from kiki.adapters.sql.engine import translate_errors
+from kiki.adapters.sql.engine import reading, translate_errors
 from kiki.adapters.sql.tenant_tables import api_keys, idempotency_keys, tenant_clients, tenants
 from kiki.tenancy.errors import ClientTakenError, TenantExistsError, UnknownTenantError
 from kiki.tenancy.keys import ApiKeyInfo, IssuedKey, TenantSummary
@@ -44,7 +44,7 @@ class SqlTenantStore:
             )
 
     def live_key(self, key_hash: str) -> LiveKey | None:
-        with translate_errors("checking an API key"), self._engine.connect() as conn:
+        with translate_errors("checking an API key"), reading(self._engine) as conn:
             row = conn.execute(
                 sa.select(api_keys.c.tenant_id, api_keys.c.key_hash).where(
                     api_keys.c.key_hash == key_hash, api_keys.c.revoked_at.is_(None)
@@ -62,7 +62,7 @@ class SqlTenantStore:
             return int(result.rowcount)
 
     def summaries(self) -> list[TenantSummary]:
-        with translate_errors("listing tenants"), self._engine.connect() as conn:
+        with translate_errors("listing tenants"), reading(self._engine) as conn:
             rows = conn.execute(sa.select(tenants).order_by(tenants.c.tenant_id)).all()
             key_rows = conn.execute(sa.select(api_keys).order_by(api_keys.c.created_at)).all()
             client_rows = conn.execute(
@@ -87,6 +87,7 @@ class SqlClientDirectory:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._owners: dict[str, str] = {}  # dict reads and writes are atomic under the GIL
 
     def attach(self, tenant_id: str, client_id: str, *, now: datetime) -> None:
         with translate_errors("attaching a client"):
@@ -111,17 +112,24 @@ class SqlClientDirectory:
                 raise ClientTakenError(f"client id {client_id!r} is taken") from exc
 
     def owner(self, client_id: str) -> str | None:
-        with translate_errors("looking up a client"), self._engine.connect() as conn:
+        """The client's tenant. A client never changes tenant (there is no detach), so a found
+        owner is remembered for the life of the process; an absent one is asked again."""
+        known = self._owners.get(client_id)
+        if known is not None:
+            return known
+        with translate_errors("looking up a client"), reading(self._engine) as conn:
             owner: str | None = conn.execute(
                 sa.select(tenant_clients.c.tenant_id).where(tenant_clients.c.client_id == client_id)
             ).scalar_one_or_none()
+        if owner is not None:
+            self._owners[client_id] = owner
         return owner
 
     def clients(self, tenant_id: str | None = None) -> list[str]:
         query = sa.select(tenant_clients.c.client_id).order_by(tenant_clients.c.client_id)
         if tenant_id is not None:
             query = query.where(tenant_clients.c.tenant_id == tenant_id)
-        with translate_errors("listing clients"), self._engine.connect() as conn:
+        with translate_errors("listing clients"), reading(self._engine) as conn:
             return [str(c) for c in conn.execute(query).scalars()]
 
 
@@ -151,7 +159,7 @@ class SqlIdempotencyStore:
                     )
                     return None
             except IntegrityError:  # a concurrent claim of the same key won
-                with self._engine.connect() as conn:
+                with reading(self._engine) as conn:
                     return self._find(conn, tenant_id, key)
 
     def complete(self, tenant_id: str, key: str, response_json: str, *, now: datetime) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from kiki.adapters.sql.engine import translate_errors
+from kiki.adapters.sql.engine import reading, translate_errors
 from kiki.adapters.sql.value_tables import value_acquisitions as acq
 from kiki.adapters.sql.value_tables import value_customers as cust
 from kiki.adapters.sql.value_tables import value_orders as orders
@@ -45,17 +45,17 @@ class SqlValueSource:
         self, client_id: str, platform: Platform, *, lookback_days: int, as_of: datetime
     ) -> PlatformValue:
         window = Window(as_of, lookback_days)
-        with translate_errors("reading platform value"), self._engine.connect() as conn:
+        with translate_errors("reading platform value"), reading(self._engine) as conn:
             return _platform_values(conn, client_id, window, only=platform)[0]
 
     def baseline(self, client_id: str, *, lookback_days: int, as_of: datetime) -> Baseline:
         window = Window(as_of, lookback_days)
-        with translate_errors("reading the baseline"), self._engine.connect() as conn:
+        with translate_errors("reading the baseline"), reading(self._engine) as conn:
             return _baseline(conn, client_id, window)
 
     def value_report(self, client_id: str, *, lookback_days: int, as_of: datetime) -> ValueReport:
         window = Window(as_of, lookback_days)
-        with translate_errors("reading values"), self._engine.connect() as conn:
+        with translate_errors("reading values"), reading(self._engine) as conn:
             platforms = _platform_values(conn, client_id, window, only=None)
             return ValueReport(window, platforms, _baseline(conn, client_id, window))
 
@@ -64,7 +64,7 @@ class SqlValueSource:
             sa.select(table.c.client_id).where(table.c.client_id == client_id).limit(1)
             for table in (orders, cust, spend)
         ]
-        with translate_errors("checking for imported data"), self._engine.connect() as conn:
+        with translate_errors("checking for imported data"), reading(self._engine) as conn:
             return any(conn.execute(check).first() is not None for check in checks)
 
 
