@@ -63,20 +63,23 @@ def plan_throughput(clients: int = 10_000, repeats: int = 5) -> float:
 
 
 def cycle_throughput(label: str, database_url: str, data_dir: str, clients: int = 1_000) -> float:
-    h = Harness.build(data_dir, database_url=database_url)
+    """The sandbox on its own SQLite file beside KIKI's database, as ``kiki serve`` runs it."""
+    h = Harness.build(
+        data_dir, database_url=database_url, sandbox_url=f"sqlite:///{data_dir}/sandbox.sqlite3"
+    )
     for c in range(clients):
         h.open_client(f"client-{c:04d}")
         if c % 2 == 0:
-            h.market.shock(f"client-{c:04d}", Platform.META, cpm_factor=1.4)
+            h.sandbox.shock(f"client-{c:04d}", Platform.META, cpm_factor=1.4)
     h.clock.advance(6 * 3600)
     started = time.perf_counter()
     applied = 0
     for c in range(clients):
-        report = h.app.run_cycle(f"client-{c:04d}")
+        report = h.services.run_cycle(f"client-{c:04d}")
         applied += sum(1 for o in report.outcomes if o.result.value == "APPLIED")
     elapsed = time.perf_counter() - started
-    transfers = len(h.app.ledger.transfers())
-    h.app.engine.dispose()
+    transfers = len(h.services.ports.ledger.transfers())
+    h.close()
     print(
         f"cycle [{label}]: {clients} clients in {elapsed:.2f} s -> {clients / elapsed:,.0f} "
         f"clients/s ({applied} shifts applied, {transfers} ledger transfers)"
@@ -97,6 +100,7 @@ def main() -> None:
     plan_throughput()
     with tempfile.TemporaryDirectory() as tmp:
         cycle_throughput("SQLite file", f"sqlite:///{tmp}/bench.sqlite3", tmp, args.clients)
+        os.remove(f"{tmp}/sandbox.sqlite3")
         schema = f"bench_{secrets.token_hex(4)}"
         admin = sa.create_engine(args.postgres.replace("postgresql://", "postgresql+psycopg://"))
         with admin.begin() as conn:

@@ -28,8 +28,9 @@ from kiki.adapters.sql.readings import SqlReadingBook
 from kiki.adapters.sql.sandbox_store import SqlSandboxStore
 from kiki.adapters.sql.tenants import SqlClientDirectory, SqlIdempotencyStore, SqlTenantStore
 from kiki.adapters.sql.value_source import SqlValueSource
+from kiki.application.flow_services import optimizer_defaults
 from kiki.application.ports import Ports, Probe
-from kiki.application.services import Services, optimizer_defaults
+from kiki.application.services import Services
 from kiki.application.values import ClientValues
 from kiki.core.clock import Clock, SystemClock
 from kiki.core.errors import ConfigurationError

@@ -24,7 +24,7 @@ def optimize(
     """
     from rich.console import Console  # noqa: PLC0415  # kiki --help must stay fast
 
-    from kiki.application.services import what_if  # noqa: PLC0415
+    from kiki.application.flow_services import what_if  # noqa: PLC0415
     from kiki.cli.files import read_json  # noqa: PLC0415
     from kiki.cli.tables import plan_table, shift_lines  # noqa: PLC0415
     from kiki.core.errors import InvalidInputError  # noqa: PLC0415

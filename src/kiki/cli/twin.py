@@ -28,7 +28,7 @@ def simulate_command(
     Example: kiki twin simulate --strategy s.json --baseline b.json --seed 42 --plot uplift.png
     """
     from kiki.application import inputs  # noqa: PLC0415  # kiki --help must stay fast
-    from kiki.application.services import simulate_strategy  # noqa: PLC0415
+    from kiki.application.twin_services import simulate_strategy  # noqa: PLC0415
     from kiki.cli.files import read_json  # noqa: PLC0415
     from kiki.cli.twin_render import plot_uplift, print_verdict  # noqa: PLC0415
     from kiki.core.errors import InvalidInputError  # noqa: PLC0415
@@ -124,7 +124,7 @@ def backtest_command(
     from rich.console import Console  # noqa: PLC0415  # kiki --help must stay fast
     from rich.progress import Progress  # noqa: PLC0415
 
-    from kiki.application.services import backtest  # noqa: PLC0415
+    from kiki.application.twin_services import backtest  # noqa: PLC0415
     from kiki.cli.files import read_csv  # noqa: PLC0415
     from kiki.cli.twin_render import print_backtest  # noqa: PLC0415
     from kiki.synctwin.services.backtest import HistoricalCampaign  # noqa: PLC0415
