@@ -146,3 +146,48 @@ def test_concurrent_writers_of_the_same_transfer_record_it_once(ledger: Ledger) 
         t.join()
     assert sorted(results) == [False, False, False, True]
     assert ledger.transfers() == [OUT]
+
+
+def test_a_two_phase_shift_keeps_its_budgets_before_and_only_its_posting_moves_money(
+    ledger: Ledger,
+) -> None:
+    pending = Transfer(
+        transfer_id="s9:pending",
+        client_id="acme",
+        shift_id="s9",
+        kind=TransferKind.PENDING,
+        source="budget:PLATFORM_META",
+        destination="budget:PLATFORM_TIKTOK",
+        amount=Money(100_000_000),
+        reason="Efficiency drop",
+        at=T0,
+        source_before=Money(500_000_000),
+        destination_before=Money(400_000_000),
+    )
+    ledger.record(pending)
+    [back] = ledger.transfers(client_id="acme")
+    assert back == pending
+    assert (back.source_target, back.destination_target) == (
+        Money(400_000_000),
+        Money(500_000_000),
+    )
+    assert balances(ledger.transfers()) == {}
+    assert [s.status.value for s in summarize_shifts(ledger.transfers())] == ["PENDING"]
+    posted = Transfer(
+        transfer_id="s9:post",
+        client_id="acme",
+        shift_id="s9",
+        kind=TransferKind.POSTED,
+        source=pending.source,
+        destination=pending.destination,
+        amount=pending.amount,
+        reason="Efficiency drop",
+        at=T0 + timedelta(seconds=1),
+        corrects=pending.transfer_id,
+    )
+    ledger.record(posted)
+    assert balances(ledger.transfers()) == {
+        "budget:PLATFORM_META": Money(-100_000_000),
+        "budget:PLATFORM_TIKTOK": Money(100_000_000),
+    }
+    assert [s.status.value for s in summarize_shifts(ledger.transfers())] == ["APPLIED"]

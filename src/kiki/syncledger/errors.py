@@ -9,3 +9,7 @@ class LedgerError(KikiError):
 
 class TransferConflictError(LedgerError):
     """A transfer id was reused with different content; the first record stands."""
+
+
+class FencedOutError(LedgerError):
+    """The cycle's lease was lost to another holder: it must not write or act any further."""

@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from kiki.syncledger.fencing import Lease
 from kiki.syncledger.ledger import Transfer
 
 
 class Ledger(Protocol):
-    def record(self, transfer: Transfer) -> bool:
+    def record(self, transfer: Transfer, *, fence: Lease | None = None) -> bool:
         """Append ``transfer``; False if the same transfer is already there (a retry).
 
-        Raises TransferConflictError if its id is taken by a different transfer.
+        With ``fence``, the write happens only while that lease is the client's current one
+        (FencedOutError otherwise), checked in the same transaction. Raises
+        TransferConflictError if its id is taken by a different transfer.
         """
         ...
 

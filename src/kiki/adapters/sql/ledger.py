@@ -9,9 +9,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from kiki.adapters.sql.engine import reading, translate_errors
+from kiki.adapters.sql.safety_tables import cycle_leases as leases
 from kiki.adapters.sql.tables import ledger_transfers as t
 from kiki.core.money import Money
-from kiki.syncledger.errors import TransferConflictError
+from kiki.syncledger.errors import FencedOutError, TransferConflictError
+from kiki.syncledger.fencing import Lease
 from kiki.syncledger.ledger import Transfer, TransferKind
 
 
@@ -19,10 +21,12 @@ class SqlLedger:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    def record(self, transfer: Transfer) -> bool:
+    def record(self, transfer: Transfer, *, fence: Lease | None = None) -> bool:
         with translate_errors("recording a transfer"):
             try:
                 with self._engine.begin() as conn:
+                    if fence is not None:
+                        _check_fence(conn, fence)
                     existing = self._find(conn, transfer.transfer_id)
                     if existing is None:
                         conn.execute(t.insert().values(**_row(transfer)))
@@ -54,6 +58,21 @@ class SqlLedger:
         return None if row is None else _transfer(row)
 
 
+def _check_fence(conn: sa.Connection, fence: Lease) -> None:
+    """In the writing transaction: is ``fence`` still the client's lease? (SQLite's write lock,
+    taken at BEGIN, and PostgreSQL's row lock keep it so until the commit.)"""
+    query = (
+        sa.select(leases.c.holder, leases.c.token)
+        .where(leases.c.client_id == fence.client_id)
+        .with_for_update()
+    )
+    row = conn.execute(query).first()
+    if row is None or (row.holder, int(row.token)) != (fence.holder, fence.token):
+        raise FencedOutError(
+            f"the cycle lease of {fence.client_id!r} moved to another holder: not recorded"
+        )
+
+
 def _row(transfer: Transfer) -> dict[str, object]:
     return {
         "transfer_id": transfer.transfer_id,
@@ -67,7 +86,17 @@ def _row(transfer: Transfer) -> dict[str, object]:
         "at": transfer.at,
         "corrects": transfer.corrects,
         "bound_for": transfer.bound_for,
+        "source_before_micros": _micros(transfer.source_before),
+        "destination_before_micros": _micros(transfer.destination_before),
     }
+
+
+def _micros(amount: Money | None) -> int | None:
+    return None if amount is None else amount.micros
+
+
+def _money(micros: object) -> Money | None:
+    return None if micros is None else Money(int(micros))  # type: ignore[call-overload]
 
 
 def _transfer(row: sa.Row[tuple[object, ...]]) -> Transfer:
@@ -84,4 +113,6 @@ def _transfer(row: sa.Row[tuple[object, ...]]) -> Transfer:
         at=m["at"],
         corrects=m["corrects"],
         bound_for=m["bound_for"],
+        source_before=_money(m["source_before_micros"]),
+        destination_before=_money(m["destination_before_micros"]),
     )

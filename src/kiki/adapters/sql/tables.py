@@ -36,6 +36,8 @@ ledger_transfers = sa.Table(
     sa.Column("at", UtcDateTime(), nullable=False),
     sa.Column("corrects", sa.String(200), nullable=True),
     sa.Column("bound_for", sa.String(60), nullable=True),
+    sa.Column("source_before_micros", sa.BigInteger(), nullable=True),
+    sa.Column("destination_before_micros", sa.BigInteger(), nullable=True),
     sa.CheckConstraint("amount_micros > 0", name="positive_amount"),
     sa.Index("ix_ledger_transfers_client_at", "client_id", "at"),
     sa.Index("ix_ledger_transfers_shift", "shift_id"),
