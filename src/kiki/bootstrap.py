@@ -15,7 +15,6 @@ from sqlalchemy.engine import Engine
 
 from kiki.adapters.memory.notify import ConsoleNotifier, FanoutNotifier
 from kiki.adapters.memory.sandbox_store import InMemorySandboxStore
-from kiki.adapters.memory.state import InMemoryStateStore
 from kiki.adapters.prometheus import PrometheusMetrics
 from kiki.adapters.sql.audit import SqlAuditLog
 from kiki.adapters.sql.campaign_book import SqlCampaignBook
@@ -25,6 +24,7 @@ from kiki.adapters.sql.gate_decisions import SqlBaselineSource, SqlGateDecisionS
 from kiki.adapters.sql.importer import SqlValueImporter
 from kiki.adapters.sql.ledger import SqlLedger
 from kiki.adapters.sql.readings import SqlReadingBook
+from kiki.adapters.sql.safety import SqlClientStates, SqlCycleLeases
 from kiki.adapters.sql.sandbox_store import SqlSandboxStore
 from kiki.adapters.sql.tenants import SqlClientDirectory, SqlIdempotencyStore, SqlTenantStore
 from kiki.adapters.sql.value_source import SqlValueSource
@@ -34,7 +34,6 @@ from kiki.application.services import Services
 from kiki.application.values import ClientValues
 from kiki.core.clock import Clock, SystemClock
 from kiki.core.errors import ConfigurationError
-from kiki.core.state import StateStore
 from kiki.platforms.ports import Gateway
 from kiki.platforms.sandbox.platform import SandboxPlatform
 from kiki.platforms.sandbox.store import SandboxStore
@@ -59,17 +58,19 @@ class PlatformAdapters:
     close: Callable[[], None]
 
 
-GatewayFactory = Callable[[Settings, Clock], PlatformAdapters]
+GatewayFactory = Callable[[Settings, Clock, "SandboxStore | None"], PlatformAdapters]
 MEMORY = "memory"
 
 
-def _sandbox(settings: Settings, clock: Clock) -> PlatformAdapters:
+def _sandbox(settings: Settings, clock: Clock, given: SandboxStore | None) -> PlatformAdapters:
     """The sandbox on its own database, or in this process when ``sandbox_url`` is ``memory``
-    (tests and the demo's what-ifs: nothing survives the process)."""
+    (tests: nothing survives the process), or on the store a test hands in."""
     store: SandboxStore
     close: Callable[[], None] = _nothing
     url = settings.resolved_sandbox_url()
-    if url == MEMORY:
+    if given is not None:
+        store = given
+    elif url == MEMORY:
         store = InMemorySandboxStore()
     else:
         engine = make_engine(url)
@@ -98,10 +99,13 @@ def build(
     clock: Clock | None = None,
     quiet: bool = False,
     notifiers: Sequence[Notifier] = (),
+    sandbox_store: SandboxStore | None = None,
 ) -> Services:
     """Wire the application from ``settings``; migrate the database to the current schema.
 
-    ``notifiers`` join the alert fan-out (the demo and tests record alerts this way).
+    ``notifiers`` join the alert fan-out (the demo and tests record alerts this way);
+    ``sandbox_store`` replaces the sandbox's own (a test that restarts the application keeps
+    the simulated platforms' state across the restart this way).
     Raises ConfigurationError for an unknown ``platforms`` adapter, or a remote component's
     address without ``remote_api_key``.
     """
@@ -115,18 +119,9 @@ def build(
     clock = clock or SystemClock()
     engine = make_engine(settings.resolved_database_url())
     upgrade(engine)
-    platforms = factory(settings, clock)
+    platforms = factory(settings, clock, sandbox_store)
     value_source = SqlValueSource(engine)
-    state: StateStore
     probes: dict[str, Probe] = {"database": lambda: _reachable(engine)}
-    if settings.redis_url:
-        from kiki.adapters.redis.state import RedisStateStore  # noqa: PLC0415  # only with Redis
-
-        redis_state = RedisStateStore.from_url(settings.redis_url)
-        state = redis_state
-        probes["redis"] = redis_state.reachable
-    else:
-        state = InMemoryStateStore(clock)
     fanout: list[Notifier] = list(notifiers)
     if not quiet:
         fanout.append(ConsoleNotifier())
@@ -164,15 +159,16 @@ def build(
         audit=SqlAuditLog(engine),
         configs=SqlClientConfigStore(engine, optimizer_defaults(settings)),
         readings=SqlReadingBook(engine),
-        state=state,
         metrics=PrometheusMetrics(),
         notifier=FanoutNotifier(*fanout),
         tenants=SqlTenantStore(engine),
         directory=SqlClientDirectory(engine),
-        idempotency=SqlIdempotencyStore(engine),
+        idempotency=SqlIdempotencyStore(engine, lease_s=settings.idempotency_lease_s),
         baselines=SqlBaselineSource(engine),
         gate_decisions=SqlGateDecisionStore(engine),
         campaigns=SqlCampaignBook(engine),
+        states=SqlClientStates(engine),
+        leases=SqlCycleLeases(engine, grace_s=settings.lease_grace_s),
         sandbox=platforms.sandbox,
         faults=platforms.sandbox,
         probes=probes,

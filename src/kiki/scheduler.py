@@ -10,13 +10,16 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from kiki.application.services import Services
-from kiki.core.errors import KikiError
+from kiki.core.errors import StorageError
+from kiki.platforms.errors import PlatformError, UnknownClientError
+from kiki.syncledger.errors import FencedOutError
 
 log = logging.getLogger("kiki.scheduler")
 
@@ -68,20 +71,28 @@ class ServiceScheduler:
             self._scheduler.shutdown(wait=True)
 
     def run_cycles(self) -> int:
-        """One pass over every tenant client; returns how many cycles ran. A client's failure
-        is logged and the pass goes on; a stop request ends the pass between clients."""
-        ran = 0
-        for client_id in self._services.clients():
-            if self._stopping.is_set():
-                break
-            try:
-                report = self._services.run_cycle(client_id)
-            except KikiError as exc:
-                log.warning("cycle for %s failed: %s", client_id, exc)
-                continue
-            ran += 1
-            log.info("cycle for %s: %s", client_id, report.status.value)
+        """One pass over every tenant client, ``cycle_concurrency`` cycles at a time (one per
+        client: its lease); returns how many cycles ran. No failure of one client, of any
+        kind, stops the pass: it is logged and counted by cause. A stop request ends the pass:
+        cycles in flight finish, no new one starts."""
+        clients = self._services.clients()
+        workers = self._services.ports.settings.cycle_concurrency
+        with ThreadPoolExecutor(workers, thread_name_prefix="cycle") as pool:
+            ran = sum(pool.map(self._one_cycle, clients))
         return ran
+
+    def _one_cycle(self, client_id: str) -> int:
+        if self._stopping.is_set():
+            return 0
+        try:
+            report = self._services.run_cycle(client_id, wait=False)
+        except Exception as exc:  # noqa: BLE001  # isolation: one client never stops the pass
+            cause = failure_cause(exc)
+            self._services.ports.metrics.count_cycle_failure(cause)
+            log.warning("cycle for %s failed (%s): %s", client_id, cause, exc)
+            return 0
+        log.info("cycle for %s: %s", client_id, report.status.value)
+        return 1
 
     def run_nightly(self) -> list[str]:
         """Run each registered nightly job; returns the names that completed."""
@@ -91,8 +102,19 @@ class ServiceScheduler:
                 break
             try:
                 job(self._services)
-            except KikiError as exc:
+            except Exception as exc:  # noqa: BLE001  # one job's failure never stops the others
                 log.warning("nightly job %s failed: %s", name, exc)
                 continue
             done.append(name)
         return done
+
+
+def failure_cause(exc: BaseException) -> str:
+    """A bounded label for a failed cycle (metrics carry no per-client label)."""
+    causes: list[tuple[type[BaseException], str]] = [
+        (UnknownClientError, "unknown_client"),
+        (PlatformError, "platform"),
+        (StorageError, "storage"),
+        (FencedOutError, "fenced"),
+    ]
+    return next((cause for kind, cause in causes if isinstance(exc, kind)), "unexpected")

@@ -1,8 +1,9 @@
 """``kiki serve``: HTTP, gRPC and the scheduler in one process, and an orderly SIGTERM.
 
-On SIGTERM (or SIGINT): health turns NOT_SERVING and /readyz 503, the scheduler takes no new
-work and waits for the cycle in flight, gRPC finishes its calls within the grace period,
-HTTP stops, the app is closed, and the process exits 0.
+At start, every pending transfer a crash left behind is reconciled. On SIGTERM (or SIGINT):
+health turns NOT_SERVING and /readyz 503, the scheduler takes no new work and waits for the
+cycles in flight, gRPC finishes its calls within the grace period, HTTP stops, the app is
+closed, and the process exits 0.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ _STARTUP_TIMEOUT_S = 30.0
 def serve(settings: Settings) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     services = build(settings, quiet=True)
+    # What a crash left pending is resolved before anything else moves money.
+    for report in services.reconcile_all():
+        for item in report.items:
+            log.info("reconciled %s %s: %s", report.client_id, item.shift_id, item.resolution)
     tenancy = TenantServices(services)
     scheduler = ServiceScheduler(services)
     state = ServiceState(services, scheduler_running=lambda: scheduler.running)

@@ -38,7 +38,25 @@ class Settings(BaseSettings):
     reallocation_percent: float = Field(default=0.20, gt=0, le=1)
     check_interval_s: float = Field(default=300.0, gt=0)
     shift_cooldown_s: float = Field(default=3600.0, ge=0)
-    cycle_lock_ttl_s: float = Field(default=120.0, gt=0)
+    cycle_lock_ttl_s: float = Field(
+        default=120.0, gt=0, le=3600, description="how long a cycle's lease on a client lasts"
+    )
+    lease_grace_s: float = Field(
+        default=30.0,
+        ge=0,
+        le=3600,
+        description="after a lease expires, how long before another replica may take it: "
+        "longer than any single platform call",
+    )
+    cycle_concurrency: int = Field(
+        default=8, ge=1, le=256, description="cycles of different clients run at once"
+    )
+    idempotency_lease_s: float = Field(
+        default=60.0,
+        gt=0,
+        le=86_400,
+        description="a request cut off by a crash frees its Idempotency-Key after this long",
+    )
     cac_window_s: float = Field(
         default=21_600.0, gt=0, le=30 * 86_400, description="trailing window of the CAC read"
     )

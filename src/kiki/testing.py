@@ -15,8 +15,9 @@ from kiki.core.clock import VirtualClock
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.sandbox.ports import FaultInjector, SandboxControls
+from kiki.platforms.sandbox.store import SandboxStore
 from kiki.settings import Settings
-from kiki.syncledger.ledger import IN_TRANSIT, ShiftRecord, balances, summarize_shifts
+from kiki.syncledger.ledger import ShiftRecord, summarize_shifts, unresolved
 from kiki.syncnotify.recording import RecordingNotifier
 
 
@@ -25,19 +26,28 @@ class Harness:
     services: Services
     clock: VirtualClock
     alerts: RecordingNotifier
+    database_url: str
 
     @classmethod
     def build(
-        cls, data_dir: str | Path, *, database_url: str | None = None, **settings: object
+        cls,
+        data_dir: str | Path,
+        *,
+        database_url: str | None = None,
+        clock: VirtualClock | None = None,
+        sandbox_store: SandboxStore | None = None,
+        **settings: object,
     ) -> Harness:
         """An app with quiet, recorded alerts, a virtual clock at Tue 2026-02-03 09:00, and the
         sandbox in this process unless ``sandbox_url`` says otherwise."""
         settings.setdefault("sandbox_url", "memory")
-        clock = VirtualClock()
+        clock = clock or VirtualClock()
         config = Settings(data_dir=Path(data_dir), database_url=database_url, **settings)  # type: ignore[arg-type]
         alerts = RecordingNotifier()
-        services = build(config, clock=clock, quiet=True, notifiers=[alerts])
-        return cls(services=services, clock=clock, alerts=alerts)
+        services = build(
+            config, clock=clock, quiet=True, notifiers=[alerts], sandbox_store=sandbox_store
+        )
+        return cls(services, clock, alerts, config.resolved_database_url())
 
     @property
     def sandbox(self) -> SandboxControls:
@@ -58,9 +68,10 @@ class Harness:
     def total(self, client_id: str) -> Money:
         return Money(sum(b.micros for b in self.budgets(client_id).values()))
 
-    def in_transit(self, client_id: str) -> Money:
+    def pending(self, client_id: str) -> Money:
+        """What the client's unresolved pending transfers would move."""
         transfers = self.services.ports.ledger.transfers(client_id=client_id)
-        return balances(transfers).get(IN_TRANSIT, Money(0))
+        return Money(sum(t.amount.micros for t in unresolved(transfers)))
 
     def shifts(self, client_id: str) -> list[ShiftRecord]:
         return summarize_shifts(self.services.ports.ledger.transfers(client_id=client_id))

@@ -37,7 +37,7 @@ def test_demo_tells_the_spike_the_shift_the_rollback_and_conservation(tmp_path: 
     assert "audit trail intact" in out
     with sqlite3.connect(tmp_path / "data" / "demo.sqlite3") as db:
         kinds = [r[0] for r in db.execute("SELECT kind FROM ledger_transfers ORDER BY seq")]
-    assert kinds == ["SHIFT_OUT", "SHIFT_IN", "SHIFT_OUT", "ROLLBACK"]
+    assert kinds == ["PENDING", "POSTED", "PENDING", "ROLLED_BACK"]
 
 
 def test_what_if_prints_the_plan_as_json(tmp_path: Path) -> None:

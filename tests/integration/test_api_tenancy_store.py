@@ -17,6 +17,7 @@ from kiki.tenancy import (
     ClientNotFoundError,
     ClientTakenError,
     IdempotencyConflictError,
+    IdempotencyInProgressError,
     Tenant,
     TenantExistsError,
     UnknownTenantError,
@@ -132,3 +133,23 @@ def test_a_failed_action_leaves_its_key_free_for_the_retry(engine: Engine) -> No
     assert run_idempotent(
         Tenant("acme"), "k", "f", lambda: {"ok": True}, store=store, clock=clock, **JSON
     ) == ({"ok": True}, False)
+
+
+def test_a_key_left_pending_by_a_crash_frees_itself_after_its_lease(engine: Engine) -> None:
+    store, clock = SqlIdempotencyStore(engine, lease_s=60), VirtualClock()
+    acme, same = Tenant("acme"), fingerprint("op", {"a": 1})
+    assert store.claim("acme", "k", same, now=clock.now()) is None  # then the process died
+    with pytest.raises(IdempotencyInProgressError):
+        run_idempotent(acme, "k", same, lambda: {"ran": 1}, store=store, clock=clock, **JSON)
+    clock.advance(61)
+    with pytest.raises(IdempotencyConflictError):  # a different request still may not take it
+        run_idempotent(
+            acme, "k", fingerprint("op", {"a": 2}), dict, store=store, clock=clock, **JSON
+        )
+    assert run_idempotent(
+        acme, "k", same, lambda: {"ran": 1}, store=store, clock=clock, **JSON
+    ) == ({"ran": 1}, False)
+    assert run_idempotent(acme, "k", same, dict, store=store, clock=clock, **JSON) == (
+        {"ran": 1},
+        True,
+    )

@@ -19,7 +19,7 @@ from kiki.core.errors import ConfigurationError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.settings import Settings
-from kiki.syncledger import TransferKind
+from kiki.syncledger.ledger import TransferKind
 from kiki.syncnotify.recording import RecordingNotifier
 from kiki.syncvalue.domain.records import RecordKind
 from kiki.syncvalue.services.import_csv import import_csv
@@ -88,8 +88,8 @@ def test_a_cycle_reads_ltv_records_and_alerts_through_the_remote_components(
         # The shift's transfers are in the remote ledger, and only there.
         remote_ledger = remote.services.ports.ledger.transfers(client_id="acme")
         assert [(t.shift_id, t.kind, t.amount) for t in remote_ledger] == [
-            (outcome.shift_id, TransferKind.SHIFT_OUT, Money.parse("100")),
-            (outcome.shift_id, TransferKind.SHIFT_IN, Money.parse("100")),
+            (outcome.shift_id, TransferKind.PENDING, Money.parse("100")),
+            (outcome.shift_id, TransferKind.POSTED, Money.parse("100")),
         ]
         assert local_ledger == []
 

@@ -16,6 +16,8 @@ from kiki.core.platform import Platform
 # The label values the services use; each series is exported at 0 before its first event.
 PLATFORM_OPERATIONS = ("read", "set", "create_campaign")
 LEFT_OUT_REASONS = ("no_data", "ltv_unavailable", "api_error")
+RECONCILIATIONS = ("POSTED", "VOIDED", "ROLLED_BACK", "STUCK")
+CYCLE_FAILURES = ("storage", "platform", "fenced", "unknown_client", "unexpected")
 
 
 class PrometheusMetrics:
@@ -54,6 +56,18 @@ class PrometheusMetrics:
             buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
             registry=r,
         )
+        self.reconciliations = Counter(
+            "syncflow_reconciliations",
+            "Pending transfers the reconciler resolved, by result.",
+            ["result"],
+            registry=r,
+        )
+        self.cycle_failures = Counter(
+            "syncflow_cycle_failures",
+            "Cycles the scheduler saw fail, by cause (the pass went on with the other clients).",
+            ["cause"],
+            registry=r,
+        )
         self.twin_simulations = Counter(
             "synctwin_simulations",
             "Monte Carlo scenarios run by SyncTwin's pre-launch gate.",
@@ -88,6 +102,10 @@ class PrometheusMetrics:
                 self.platforms_left_out.labels(platform=source.value, reason=reason)
         for outcome in ("approved", "rejected"):
             self.twin_gate_decisions.labels(outcome=outcome)
+        for result in RECONCILIATIONS:
+            self.reconciliations.labels(result=result)
+        for cause in CYCLE_FAILURES:
+            self.cycle_failures.labels(cause=cause)
 
     def observe_efficiency(self, platform: Platform, value: float) -> None:
         self.platform_efficiency.labels(platform=platform.value).set(value)
@@ -103,6 +121,12 @@ class PrometheusMetrics:
 
     def observe_cycle(self, duration_s: float) -> None:
         self.cycle_duration.observe(duration_s)
+
+    def count_reconciliation(self, result: str) -> None:
+        self.reconciliations.labels(result=result).inc()
+
+    def count_cycle_failure(self, cause: str) -> None:
+        self.cycle_failures.labels(cause=cause).inc()
 
     def observe_simulation(self, simulations: int, duration_s: float) -> None:
         """SyncTwin's GateMetrics."""

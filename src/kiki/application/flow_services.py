@@ -14,6 +14,7 @@ from kiki.syncflow.domain.plan import CyclePlan, plan_cycle
 from kiki.syncflow.domain.report import CycleReport, CycleStatus
 from kiki.syncflow.errors import CycleInProgressError
 from kiki.syncflow.services.run_optimization_cycle import (
+    CyclePorts,
     run_optimization_cycle,
 )
 from kiki.syncflow.snapshot import parse_snapshot
@@ -27,11 +28,15 @@ SETTINGS_CHANGED = "CLIENT_SETTINGS_CHANGED"
 
 
 class FlowServices(ServicesBase):
-    def run_cycle(self, client_id: str, *, dry_run: bool = False) -> CycleReport:
+    def run_cycle(self, client_id: str, *, dry_run: bool = False, wait: bool = True) -> CycleReport:
         """One cycle. Appliers in this process queue on the client rather than bounce off its
-        lock (the scheduler and the API share this path); a dry run takes no lock."""
+        lease; with ``wait`` they also retry a moment while another process holds it, and
+        without (the scheduler, where another replica may have the client) they return
+        LOCKED at once. A dry run takes no lease."""
         if dry_run:
             return self._cycle(client_id, dry_run=True)
+        if not wait:
+            return self._cycle(client_id, dry_run=False)
         with self._locks_guard:
             local = self._client_locks[client_id]
         with local:
@@ -43,22 +48,28 @@ class FlowServices(ServicesBase):
         raise CycleInProgressError(f"another optimisation cycle for {client_id!r} is running")
 
     def _cycle(self, client_id: str, *, dry_run: bool) -> CycleReport:
-        p = self.ports
         return run_optimization_cycle(
             client_id,
+            ports=self.cycle_ports(),
+            cac_window_s=self.ports.settings.cac_window_s,
+            dry_run=dry_run,
+            lease_ttl_s=self.ports.settings.cycle_lock_ttl_s,
+        )
+
+    def cycle_ports(self) -> CyclePorts:
+        p = self.ports
+        return CyclePorts(
             gateway=p.gateway,
             values=p.optimizer_values,
             ledger=p.ledger,
             audit=p.audit,
             notifier=p.notifier,
             configs=p.configs,
-            state=p.state,
+            leases=p.leases,
+            states=p.states,
             metrics=p.metrics,
             readings=p.readings,
             clock=p.clock,
-            cac_window_s=p.settings.cac_window_s,
-            dry_run=dry_run,
-            lock_ttl_s=p.settings.cycle_lock_ttl_s,
         )
 
     def latest_efficiency(self, client_id: str) -> EfficiencyReport | None:

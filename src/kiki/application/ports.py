@@ -12,11 +12,16 @@ from typing import Protocol
 
 from kiki.campaigns.ports import CampaignBook
 from kiki.core.clock import Clock
-from kiki.core.state import StateStore
 from kiki.platforms.ports import Gateway
 from kiki.platforms.sandbox.ports import FaultInjector, SandboxControls
 from kiki.settings import Settings
-from kiki.syncflow.ports import ClientConfigStore, OptimizerMetrics, ReadingBook
+from kiki.syncflow.ports import (
+    ClientConfigStore,
+    ClientStates,
+    CycleLeases,
+    OptimizerMetrics,
+    ReadingBook,
+)
 from kiki.syncflow.ports import ValueSource as LtvSource
 from kiki.syncledger.ports import Ledger
 from kiki.syncnotify.ports import Notifier
@@ -27,6 +32,10 @@ from kiki.tenancy.ports import ClientDirectory, IdempotencyStore, TenantStore
 
 
 class Metrics(OptimizerMetrics, GateMetrics, Protocol):
+    def count_cycle_failure(self, cause: str) -> None:
+        """A cycle the scheduler saw fail, by a bounded cause."""
+        ...
+
     def render(self) -> tuple[bytes, str]:
         """The exposition text and its content type, for ``/metrics``."""
         ...
@@ -48,7 +57,6 @@ class Ports:
     audit: AuditLog
     configs: ClientConfigStore
     readings: ReadingBook
-    state: StateStore
     metrics: Metrics
     notifier: Notifier
     tenants: TenantStore
@@ -57,6 +65,8 @@ class Ports:
     baselines: BaselineBook  # recorded by hand; SyncValue's measured ones take precedence
     gate_decisions: GateDecisionStore
     campaigns: CampaignBook
+    states: ClientStates  # ACTIVE, PAUSED or STUCK, outside the ledger tables
+    leases: CycleLeases  # one cycle per client at a time, across processes and replicas
     sandbox: SandboxControls | None = None
     faults: FaultInjector | None = None
     probes: Mapping[str, Probe] = field(default_factory=dict)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from kiki.application.codec import Codec
+from kiki.application.money_services import ClientView
 from kiki.application.results import ClientAttached, ClientSettings, EfficiencyReport
 from kiki.application.services import Services
 from kiki.application.values import ValueAnswer
@@ -17,6 +18,7 @@ from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.errors import CampaignNotFoundError
+from kiki.syncflow.domain.client_state import ClientStatus
 from kiki.syncflow.domain.report import CycleReport
 from kiki.syncledger.ledger import ShiftRecord, Transfer
 from kiki.syncnotify.alert import Alert
@@ -184,6 +186,40 @@ class TenantServices:
             what=what,
             lookback_days=lookback_days,
             as_of=as_of,
+        )
+
+    # -- client states ---------------------------------------------------------------------
+    def client_states(self, tenant: Tenant) -> list[ClientStatus]:
+        mine = set(self.clients(tenant))
+        return [s for s in self.services.client_states() if s.client_id in mine]
+
+    def client_view(self, tenant: Tenant, client_id: str) -> ClientView:
+        return self.services.show_client(self.client(tenant, client_id))
+
+    def pause_client(
+        self, tenant: Tenant, client_id: str, *, note: str | None, key: str | None
+    ) -> tuple[ClientStatus, bool]:
+        client_id = self.client(tenant, client_id)
+        return self._idempotent(
+            tenant,
+            _required(key, "to pause a client"),
+            "pause_client",
+            request={"client_id": client_id, "note": note},
+            action=lambda: self.services.pause_client(client_id, note=note),
+            kind=ClientStatus,
+        )
+
+    def resume_client(
+        self, tenant: Tenant, client_id: str, *, note: str | None, key: str | None
+    ) -> tuple[ClientStatus, bool]:
+        client_id = self.client(tenant, client_id)
+        return self._idempotent(
+            tenant,
+            _required(key, "to resume a client"),
+            "resume_client",
+            request={"client_id": client_id, "note": note},
+            action=lambda: self.services.resume_client(client_id, note=note),
+            kind=ClientStatus,
         )
 
     # -- campaigns ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import typer
 from kiki.cli import (
     audit,
     campaigns,
+    clients,
     db,
     demo,
     importer,
@@ -61,6 +62,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(db.app, name="db")
 app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(campaigns.app, name="campaigns")
+app.add_typer(clients.app, name="clients")
 app.add_typer(twin.app, name="twin")
 app.add_typer(importer.app, name="import")
 app.add_typer(value.app, name="value")

@@ -29,3 +29,34 @@ def list_shifts(
         echo_json([flow.shift(s) for s in shifts])
         return
     Console().print(shifts_table(shifts))
+
+
+@app.command("reconcile")
+def reconcile(
+    client: str | None = typer.Option(None, "--client", help="Only this client."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Resolve pending shifts (left by a crash or a failed write) by reading the platforms:
+    posted if both hold their targets, voided if neither moved, the source put back if only it
+    moved; anything else makes the client STUCK. Exit 1 if any client is stuck.
+
+    Example: kiki ledger reconcile --client acme
+    """
+    from kiki.views import money  # noqa: PLC0415  # kiki --help must stay fast
+
+    with services_from_env(quiet=True) as kiki:
+        reports = [kiki.reconcile(client)] if client else kiki.reconcile_all()
+    if as_json:
+        echo_json([money.reconciled(r) for r in reports])
+    else:
+        for r in reports:
+            for item in r.items:
+                typer.echo(
+                    f"{r.client_id} {item.shift_id}: {item.resolution.value} ({item.detail})"
+                )
+            if not r.items:
+                typer.echo(f"{r.client_id}: nothing pending")
+        if not reports:
+            typer.echo("nothing pending")
+    if any(r.stuck for r in reports):
+        raise typer.Exit(1)

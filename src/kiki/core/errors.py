@@ -5,12 +5,15 @@ KikiError
 ├── ConfigurationError           settings that cannot work (placeholder secret, bad URL)
 ├── StorageError                 a database or state store failed (adapters translate)
 ├── syncflow.errors.SyncFlowError
-│   └── CycleInProgressError     another optimisation cycle holds the client's lock
+│   ├── CycleInProgressError     another optimisation cycle holds the client's lease
+│   └── ClientStuckError         a stuck client's platforms and ledger still disagree
 ├── platforms.errors.PlatformError
 │   ├── PlatformUnavailableError the platform API failed or timed out
-│   └── UnknownClientError       the gateway knows no such client
+│   ├── UnknownClientError       the gateway knows no such client
+│   └── CampaignNotFoundError    the platform has no such campaign for the client
 ├── syncledger.errors.LedgerError
-│   └── TransferConflictError    a transfer id reused with different content
+│   ├── TransferConflictError    a transfer id reused with different content
+│   └── FencedOutError           the cycle's lease moved on: no further write or action
 ├── synctwin.errors.SyncTwinError
 │   ├── CampaignRejectedError    the pre-launch gate said no (carries the simulation result)
 │   └── NoBaselineError          no baseline known for the client, so nothing to simulate

@@ -9,3 +9,7 @@ class SyncFlowError(KikiError):
 
 class CycleInProgressError(SyncFlowError):
     """Another optimisation cycle holds this client's lock."""
+
+
+class ClientStuckError(SyncFlowError):
+    """A stuck client cannot resume: its platforms and its ledger still disagree."""

@@ -7,8 +7,10 @@ from typing import Protocol
 
 from kiki.core.money import Money
 from kiki.core.platform import Platform
+from kiki.syncflow.domain.client_state import ClientStatus
 from kiki.syncflow.domain.config import OptimizerConfig
 from kiki.syncflow.domain.report import CycleReport
+from kiki.syncledger.fencing import Lease
 
 
 class ValueSource(Protocol):
@@ -42,6 +44,10 @@ class OptimizerMetrics(Protocol):
 
     def observe_cycle(self, duration_s: float) -> None: ...
 
+    def count_reconciliation(self, result: str) -> None:
+        """A pending transfer resolved: POSTED, VOIDED, ROLLED_BACK or STUCK."""
+        ...
+
 
 class ReadingBook(Protocol):
     """The readings each cycle used, so that reports need not call the platforms again."""
@@ -51,3 +57,31 @@ class ReadingBook(Protocol):
         ...
 
     def latest(self, client_id: str) -> CycleReport | None: ...
+
+
+class ClientStates(Protocol):
+    """Client states, kept durably outside the ledger tables."""
+
+    def get(self, client_id: str) -> ClientStatus:
+        """The client's state; ACTIVE when none was ever set."""
+        ...
+
+    def set(self, status: ClientStatus) -> None: ...
+
+    def all(self) -> list[ClientStatus]:
+        """Every client whose state was ever set, by client id."""
+        ...
+
+
+class CycleLeases(Protocol):
+    def acquire(self, client_id: str, *, ttl_s: float, now: datetime) -> Lease | None:
+        """Take the client's lease, or None while another holder's is live."""
+        ...
+
+    def holds(self, lease: Lease, *, now: datetime) -> bool:
+        """Whether ``lease`` is still the client's and unexpired (checked before each write)."""
+        ...
+
+    def release(self, lease: Lease) -> None:
+        """Give the lease up if it is still this one (a lost lease is left to its new holder)."""
+        ...

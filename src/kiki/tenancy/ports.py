@@ -57,7 +57,9 @@ class IdempotencyStore(Protocol):
     def claim(
         self, tenant_id: str, key: str, fingerprint: str, *, now: datetime
     ) -> IdempotencyRecord | None:
-        """Claim the key for a new request (None), or return what is stored under it."""
+        """Claim the key for a new request (None), or return what is stored under it. A claim
+        of the same request left unfinished for longer than the store's lease is taken over
+        (None): its request was cut off by a crash, and a retry may run it again."""
         ...
 
     def complete(self, tenant_id: str, key: str, response_json: str, *, now: datetime) -> None: ...

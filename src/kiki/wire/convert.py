@@ -12,6 +12,7 @@ from kiki.campaigns.domain import Campaign
 from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
+from kiki.syncflow.domain.client_state import ClientStatus
 from kiki.syncflow.domain.plan import PlannedShift
 from kiki.syncflow.domain.report import CycleReport, ShiftOutcome
 from kiki.syncledger.ledger import Transfer, TransferKind
@@ -68,9 +69,13 @@ def transfer_from(m: bo.Transfer) -> Transfer:
     try:
         kind = TransferKind(m.kind)
     except ValueError:
-        raise InvalidInputError(
-            "transfer.kind", "must be SHIFT_OUT, SHIFT_IN or ROLLBACK"
-        ) from None
+        kinds = ", ".join(k.value for k in TransferKind)
+        raise InvalidInputError("transfer.kind", f"must be one of {kinds}") from None
+    with inputs.prefixed("transfer"):
+        return _transfer(m, kind)
+
+
+def _transfer(m: bo.Transfer, kind: TransferKind) -> Transfer:
     return Transfer(
         transfer_id=m.transfer_id,
         client_id=m.client_id,
@@ -78,11 +83,21 @@ def transfer_from(m: bo.Transfer) -> Transfer:
         kind=kind,
         source=m.source_account,
         destination=m.destination_account,
-        amount=inputs.budget_micros(m.amount_micros, field="transfer.amount_micros"),
+        amount=inputs.budget_micros(m.amount_micros, field="amount_micros"),
         reason=m.reason,
-        at=instant_from(m.at_unix_micros),
+        at=instant_from(m.at_unix_micros, field="at_unix_micros"),
         corrects=m.corrects if m.HasField("corrects") else None,
         bound_for=m.bound_for if m.HasField("bound_for") else None,
+        source_before=(
+            inputs.budget_micros(m.source_before_micros, field="source_before_micros")
+            if m.HasField("source_before_micros")
+            else None
+        ),
+        destination_before=(
+            inputs.budget_micros(m.destination_before_micros, field="destination_before_micros")
+            if m.HasField("destination_before_micros")
+            else None
+        ),
     )
 
 
@@ -99,6 +114,10 @@ def transfer_to(t: Transfer) -> bo.Transfer:
         at_unix_micros=instant_to(t.at),
         corrects=t.corrects,
         bound_for=t.bound_for,
+        source_before_micros=None if t.source_before is None else t.source_before.micros,
+        destination_before_micros=(
+            None if t.destination_before is None else t.destination_before.micros
+        ),
     )
 
 
@@ -242,4 +261,13 @@ def campaign_to(item: Campaign) -> cp.Campaign:
         bid_strategy=state.bid.strategy.value,
         bid_micros=state.bid.micros,
         created_at_unix_micros=instant_to(state.created_at),
+    )
+
+
+def client_state_to(status: ClientStatus) -> bo.ClientState:
+    return bo.ClientState(
+        client_id=status.client_id,
+        state=status.state.value,
+        reason=status.reason,
+        since_unix_micros=None if status.since is None else instant_to(status.since),
     )

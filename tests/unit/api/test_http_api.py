@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from kiki.application.services import Services
+from kiki.core.money import Money
 from kiki.core.platform import Platform
+from kiki.platforms.errors import PlatformUnavailableError
 from tests.unit.api.conftest import Service
 
 
@@ -203,7 +208,8 @@ def test_a_tenant_opens_a_sandbox_client_once(service: Service) -> None:
     again = service.http.post("/v1/clients", json={"client_id": "acme-two"}, headers=headers)
     assert again.json() == first.json()
     listed = service.http.get("/v1/clients", headers=service.auth()).json()
-    assert listed == {"clients": ["acme-shop", "acme-two"]}
+    assert listed["clients"] == ["acme-shop", "acme-two"]
+    assert [state["client_id"] for state in listed["states"]] == ["acme-shop", "acme-two"]
     taken = service.http.post(
         "/v1/clients",
         json={"client_id": "acme-two"},
@@ -230,3 +236,71 @@ def test_health_readiness_metrics_and_openapi(service: Service) -> None:
     assert {"/budget-efficiency", "/v1/clients/{client_id}/cycles"} <= set(paths)
     service.state.stop_serving()
     assert service.http.get("/readyz").status_code == 503
+
+
+def test_a_client_is_paused_and_resumed_over_http_and_another_tenants_is_not_found(
+    service: Service,
+) -> None:
+    headers = {**service.auth(), "Idempotency-Key": "pause-1"}
+    paused = service.http.post(
+        "/v1/clients/acme-shop/pause", json={"reason": "budget review"}, headers=headers
+    )
+    assert paused.status_code == 200
+    assert (paused.json()["state"], paused.json()["reason"]) == ("PAUSED", "budget review")
+    listed = service.http.get("/v1/clients", headers=service.auth()).json()
+    assert listed["clients"] == ["acme-shop"]
+    assert [(s["client_id"], s["state"]) for s in listed["states"]] == [("acme-shop", "PAUSED")]
+    spike_meta(service)
+    cycle = service.http.post(
+        "/v1/clients/acme-shop/cycles", json={}, headers={**service.auth(), "Idempotency-Key": "c"}
+    )
+    assert (cycle.json()["status"], cycle.json()["outcomes"]) == ("PAUSED", [])
+    resumed = service.http.post(
+        "/v1/clients/acme-shop/resume", json={}, headers={**service.auth(), "Idempotency-Key": "r"}
+    )
+    assert resumed.json()["state"] == "ACTIVE"
+    theirs = service.http.post(
+        "/v1/clients/globex-shop/pause", json={}, headers={**service.auth(), "Idempotency-Key": "x"}
+    )
+    assert theirs.status_code == 404
+    assert service.services.ports.states.get("globex-shop").state.value == "ACTIVE"
+
+
+def test_a_stuck_client_shows_what_is_where_and_resumes_only_once_it_agrees(
+    service: Service,
+) -> None:
+    spike_meta(service)
+    service.faults.fail(Platform.TIKTOK, "set")  # the destination cannot be raised...
+    gateway = service.services.ports.gateway
+    meta_sets = []
+
+    class PutBackFails:
+        def __getattr__(self, name: str) -> object:
+            return getattr(gateway, name)
+
+        def set_daily_budget(self, client_id: str, platform: Platform, budget: object) -> None:
+            meta_sets.append(budget)
+            if platform is Platform.META and len(meta_sets) > 1:
+                raise PlatformUnavailableError(platform, "set", "down")  # ...nor Meta put back
+            gateway.set_daily_budget(client_id, platform, budget)  # type: ignore[arg-type]
+
+    p = service.services.ports
+    stuck = Services(replace(p, gateway=PutBackFails()), service.services.values)  # type: ignore[arg-type]
+    assert stuck.run_cycle("acme-shop").status.value == "STUCK"
+    view = service.http.get("/v1/clients/acme-shop/state", headers=service.auth()).json()
+    assert view["state"] == "STUCK"
+    [pending] = view["pending"]
+    assert (pending["source_before"], pending["source_target"]) == (500.0, 400.0)
+    assert view["platform_budgets"]["PLATFORM_META"] == 400.0
+    service.faults.heal()
+    gateway.set_daily_budget("acme-shop", Platform.META, Money(450_000_000))  # by hand
+    refused = service.http.post(
+        "/v1/clients/acme-shop/resume", json={}, headers={**service.auth(), "Idempotency-Key": "1"}
+    )
+    assert (refused.status_code, refused.json()["error"]) == (409, "client_stuck")
+    gateway.set_daily_budget("acme-shop", Platform.META, Money(400_000_000))  # as KIKI left it
+    resumed = service.http.post(
+        "/v1/clients/acme-shop/resume", json={}, headers={**service.auth(), "Idempotency-Key": "2"}
+    )
+    assert resumed.json()["state"] == "ACTIVE"  # the half-made shift was undone on resume
+    assert service.budgets("acme-shop")[Platform.META].to_units() == 500.0

@@ -1,4 +1,5 @@
-"""Running cycles against the sandbox: rollback, idempotency, locking, degradation, pausing."""
+"""Running cycles against the sandbox: two-phase shifts, rollback, idempotency, leases,
+degradation, and the paths that leave a client STUCK."""
 
 from __future__ import annotations
 
@@ -8,16 +9,21 @@ from pathlib import Path
 
 import pytest
 
+from kiki.adapters.sql.engine import make_engine
+from kiki.adapters.sql.safety import SqlCycleLeases
 from kiki.core.errors import StorageError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.errors import PlatformUnavailableError
 from kiki.platforms.ports import Gateway
+from kiki.syncflow.domain.client_state import ClientState
 from kiki.syncflow.domain.plan import PlannedShift
 from kiki.syncflow.domain.report import CycleStatus, ShiftResult
 from kiki.syncflow.errors import CycleInProgressError, SyncFlowError
 from kiki.syncflow.services.run_optimization_cycle import run_optimization_cycle
 from kiki.syncflow.services.shift_budget import shift_budget
+from kiki.syncledger.ledger import Transfer, TransferKind
+from kiki.syncledger.ports import Ledger
 from kiki.syncnotify import DeliveryError
 from kiki.testing import Harness
 
@@ -25,8 +31,8 @@ M = 1_000_000
 
 
 @pytest.fixture
-def h() -> Harness:
-    harness = Harness.build("unused", database_url="sqlite://")
+def h(tmp_path: Path) -> Harness:
+    harness = Harness.build(tmp_path)  # KIKI on a SQLite file, the sandbox in the process
     harness.open_client("acme")
     harness.sandbox.shock("acme", Platform.META, cpm_factor=1.4)
     harness.clock.advance(6 * 3600)
@@ -44,10 +50,10 @@ def test_destination_failure_restores_the_source_and_records_a_correcting_transf
     assert h.total("acme") == Money(2500 * M)
     kinds = [(t.kind.value, t.source, t.destination) for t in h.services.ports.ledger.transfers()]
     assert kinds == [
-        ("SHIFT_OUT", "budget:PLATFORM_META", "transit"),
-        ("ROLLBACK", "transit", "budget:PLATFORM_META"),
+        ("PENDING", "budget:PLATFORM_META", "budget:PLATFORM_TIKTOK"),
+        ("ROLLED_BACK", "budget:PLATFORM_META", "budget:PLATFORM_TIKTOK"),
     ]
-    assert h.in_transit("acme") == Money(0)
+    assert h.pending("acme") == Money(0)
     assert [s.status.value for s in h.shifts("acme")] == ["ROLLED_BACK"]
     assert [a.severity.value for a in h.alerts.alerts] == ["WARNING"]
     assert [e.event.event_type for e in h.services.ports.audit.entries()] == [
@@ -55,12 +61,37 @@ def test_destination_failure_restores_the_source_and_records_a_correcting_transf
     ]
 
 
-def test_source_failure_changes_nothing_and_records_no_transfer(h: Harness) -> None:
+def test_the_intent_is_recorded_before_the_platforms_are_called_and_posted_after(
+    h: Harness,
+) -> None:
+    seen: list[str] = []
+    gateway = Watching(h.services.ports.gateway, h, seen)
+    report = cycle(h, gateway=gateway)
+    assert [o.result for o in report.outcomes] == [ShiftResult.APPLIED]  # type: ignore[attr-defined]
+    assert seen == [
+        "set PLATFORM_META after PENDING",
+        "set PLATFORM_TIKTOK after PENDING",
+    ]
+    [pending, posted] = h.services.ports.ledger.transfers()
+    assert (pending.kind.value, posted.kind.value, posted.corrects) == (
+        "PENDING",
+        "POSTED",
+        pending.transfer_id,
+    )
+    assert (pending.source_before, pending.destination_before) == (Money(500 * M), Money(400 * M))
+    assert (pending.source_target, pending.destination_target) == (
+        Money(400 * M),
+        Money(500 * M),
+    )
+
+
+def test_source_failure_changes_nothing_and_voids_the_intent(h: Harness) -> None:
     h.faults.fail(Platform.META, "set", times=1)
     report = h.services.run_cycle("acme")
     assert [o.result for o in report.outcomes] == [ShiftResult.FAILED]
     assert h.budgets("acme")[Platform.META] == Money(500 * M)
-    assert h.services.ports.ledger.transfers() == []
+    assert [t.kind.value for t in h.services.ports.ledger.transfers()] == ["PENDING", "VOIDED"]
+    assert [s.status.value for s in h.shifts("acme")] == ["VOIDED"]
     assert [e.event.event_type for e in h.services.ports.audit.entries()] == ["BUDGET_SHIFT_FAILED"]
     assert (
         h.services.ports.metrics.value(
@@ -89,17 +120,46 @@ class LowersThenFails:
         self._inner.set_daily_budget(client_id, platform, budget)
 
 
-def test_money_that_cannot_be_restored_stays_visibly_in_transit_and_pauses_the_client(
+def test_a_source_that_cannot_be_put_back_makes_the_client_stuck_with_the_intent_pending(
     h: Harness,
 ) -> None:
     report = cycle(h, gateway=LowersThenFails(h.services.ports.gateway))
-    assert [o.result for o in report.outcomes] == [ShiftResult.STUCK_IN_TRANSIT]  # type: ignore[attr-defined]
-    assert h.in_transit("acme") == Money(100 * M)
-    # Conservation still holds when the transit account is counted.
-    assert h.total("acme") + h.in_transit("acme") == Money(2500 * M)
+    assert [o.result for o in report.outcomes] == [ShiftResult.STUCK]  # type: ignore[attr-defined]
+    assert report.status is CycleStatus.STUCK  # type: ignore[attr-defined]
+    assert h.pending("acme") == Money(100 * M)
+    # The platforms lack exactly what the pending transfer says is on its way.
+    assert h.total("acme") + h.pending("acme") == Money(2500 * M)
     assert [a.severity.value for a in h.alerts.alerts] == ["CRITICAL"]
+    status = h.services.ports.states.get("acme")
+    assert status.state is ClientState.STUCK
+    assert "could not be put back" in status.reason
+    assert "CLIENT_STUCK" in [e.event.event_type for e in h.services.ports.audit.entries()]
     h.clock.advance(48 * 3600)
-    assert h.services.run_cycle("acme").status is CycleStatus.PAUSED
+    assert h.services.run_cycle("acme").status is CycleStatus.STUCK
+    assert h.shifts("acme")[0].status.value == "PENDING"
+
+
+def test_a_ledger_that_fails_to_post_makes_the_client_stuck_and_resume_posts_it(
+    h: Harness,
+) -> None:
+    report = cycle(h, ledger=FailsOn(h.services.ports.ledger, TransferKind.POSTED))
+    assert [o.result for o in report.outcomes] == [ShiftResult.STUCK]  # type: ignore[attr-defined]
+    assert h.budgets("acme")[Platform.TIKTOK] == Money(500 * M)  # the money did move
+    assert h.services.ports.states.get("acme").state is ClientState.STUCK
+    h.services.resume_client("acme", note="checked Meta and TikTok")
+    assert h.services.ports.states.get("acme").state is ClientState.ACTIVE
+    assert [s.status.value for s in h.shifts("acme")] == ["APPLIED"]
+    assert h.total("acme") == Money(2500 * M)
+
+
+def test_a_ledger_that_fails_during_a_rollback_makes_the_client_stuck(h: Harness) -> None:
+    h.faults.fail(Platform.TIKTOK, "set", times=1)
+    report = cycle(h, ledger=FailsOn(h.services.ports.ledger, TransferKind.ROLLED_BACK))
+    assert [o.result for o in report.outcomes] == [ShiftResult.STUCK]  # type: ignore[attr-defined]
+    assert h.budgets("acme")[Platform.META] == Money(500 * M)  # put back at the platform
+    assert h.services.ports.states.get("acme").state is ClientState.STUCK
+    h.services.resume_client("acme")
+    assert [s.status.value for s in h.shifts("acme")] == ["VOIDED"]
 
 
 def test_a_retried_shift_id_moves_nothing_twice(h: Harness) -> None:
@@ -110,6 +170,7 @@ def test_a_retried_shift_id_moves_nothing_twice(h: Harness) -> None:
         "destination_budget": Money(400 * M),
         "gateway": h.services.ports.gateway,
         "ledger": h.services.ports.ledger,
+        "states": h.services.ports.states,
         "audit": h.services.ports.audit,
         "notifier": h.services.ports.notifier,
         "metrics": h.services.ports.metrics,
@@ -174,19 +235,31 @@ def test_concurrent_triggers_run_one_cycle_per_client(tmp_path: object) -> None:
     assert h.total("acme") == Money(2500 * M)
 
 
-def test_a_dry_run_plans_even_while_a_cycle_holds_the_lock(h: Harness) -> None:
-    token = h.services.ports.state.acquire_lock("syncflow:cycle:acme", ttl_s=60)
-    assert token is not None
-    with pytest.raises(CycleInProgressError):  # after queueing for the lock a while
+def test_a_dry_run_plans_even_while_another_process_holds_the_lease(h: Harness) -> None:
+    other = SqlCycleLeases(make_engine(h.database_url))  # another process, same database
+    assert other.acquire("acme", ttl_s=60, now=h.clock.now()) is not None
+    with pytest.raises(CycleInProgressError):  # after queueing for the lease a while
         h.services.run_cycle("acme")
+    assert h.services.run_cycle("acme", wait=False).status is CycleStatus.LOCKED
     report = h.services.run_cycle("acme", dry_run=True)
     assert report.status is CycleStatus.DRY_RUN
     assert [s.amount for s in report.plan.shifts] == [Money(100 * M)]  # type: ignore[union-attr]
 
 
-def test_the_lock_is_released_after_a_cycle(h: Harness) -> None:
+def test_the_lease_is_released_after_a_cycle(h: Harness) -> None:
     h.services.run_cycle("acme")
-    assert h.services.ports.state.acquire_lock("syncflow:cycle:acme", ttl_s=1) is not None
+    other = SqlCycleLeases(make_engine(h.database_url))
+    assert other.acquire("acme", ttl_s=1, now=h.clock.now()) is not None
+
+
+def test_a_paused_client_gets_no_cycle_until_resumed(h: Harness) -> None:
+    h.services.pause_client("acme", note="client asked")
+    assert h.services.run_cycle("acme").status is CycleStatus.PAUSED
+    assert h.services.ports.ledger.transfers() == []
+    h.services.resume_client("acme")
+    assert [o.result for o in h.services.run_cycle("acme").outcomes] == [ShiftResult.APPLIED]
+    events = [e.event.event_type for e in h.services.ports.audit.entries()]
+    assert events[:2] == ["CLIENT_PAUSED", "CLIENT_RESUMED"]
 
 
 def test_per_client_settings_in_the_database_steer_the_cycle(h: Harness) -> None:
@@ -230,11 +303,44 @@ class BrokenLedger:
     def __init__(self, inner: object) -> None:
         self._inner = inner
 
-    def record(self, transfer: object) -> bool:
+    def record(self, transfer: object, **kwargs: object) -> bool:
         raise StorageError("database error while recording a transfer: connection refused")
 
     def transfers(self, **kwargs: object) -> list[object]:
         return self._inner.transfers(**kwargs)  # type: ignore[attr-defined, no-any-return]
+
+
+class FailsOn:
+    """A ledger that fails to record one kind of transfer (its database went down then)."""
+
+    def __init__(self, inner: Ledger, kind: TransferKind) -> None:
+        self._inner = inner
+        self._kind = kind
+
+    def record(self, transfer: Transfer, **kwargs: object) -> bool:
+        if transfer.kind is self._kind:
+            raise StorageError("database error while recording a transfer: connection refused")
+        return self._inner.record(transfer, **kwargs)  # type: ignore[arg-type]
+
+    def transfers(self, **kwargs: object) -> list[Transfer]:
+        return self._inner.transfers(**kwargs)  # type: ignore[arg-type]
+
+
+class Watching:
+    """A gateway that notes, at each budget write, the ledger's last transfer kind."""
+
+    def __init__(self, inner: Gateway, h: Harness, seen: list[str]) -> None:
+        self._inner = inner
+        self._h = h
+        self._seen = seen
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    def set_daily_budget(self, client_id: str, platform: Platform, budget: Money) -> None:
+        last = self._h.services.ports.ledger.transfers()[-1].kind.value
+        self._seen.append(f"set {platform.value} after {last}")
+        self._inner.set_daily_budget(client_id, platform, budget)
 
 
 class SilentNotifier:
@@ -251,23 +357,12 @@ class NoValues:
 
 
 def cycle(h: Harness, **overrides: object) -> object:
-    ports: dict[str, object] = {
-        "gateway": h.services.ports.gateway,
-        "values": h.services.ports.optimizer_values,
-        "ledger": h.services.ports.ledger,
-        "audit": h.services.ports.audit,
-        "notifier": h.services.ports.notifier,
-        "configs": h.services.ports.configs,
-        "state": h.services.ports.state,
-        "metrics": h.services.ports.metrics,
-        "readings": h.services.ports.readings,
-        "clock": h.clock,
-        "cac_window_s": 6 * 3600.0,
-    }
-    return run_optimization_cycle("acme", **{**ports, **overrides})  # type: ignore[arg-type]
+    """A cycle through ``run_optimization_cycle`` with some of the app's ports replaced."""
+    ports = replace(h.services.cycle_ports(), **overrides)  # type: ignore[arg-type]
+    return run_optimization_cycle("acme", ports=ports, cac_window_s=6 * 3600.0)
 
 
-def test_a_ledger_that_cannot_record_undoes_the_platform_change(h: Harness) -> None:
+def test_a_ledger_that_cannot_record_the_intent_moves_nothing(h: Harness) -> None:
     report = cycle(h, ledger=BrokenLedger(h.services.ports.ledger))
     assert [o.result for o in report.outcomes] == [ShiftResult.FAILED]  # type: ignore[attr-defined]
     assert "ledger unavailable" in report.outcomes[0].detail  # type: ignore[attr-defined]

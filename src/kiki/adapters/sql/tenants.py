@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -134,10 +134,16 @@ class SqlClientDirectory:
 
 
 class SqlIdempotencyStore:
-    """Implements IdempotencyStore; the primary key (tenant, key) makes the claim atomic."""
+    """Implements IdempotencyStore; the primary key (tenant, key) makes the claim atomic.
 
-    def __init__(self, engine: Engine) -> None:
+    A claim that never completed (its request was cut off by a crash) is a lease: once
+    ``lease_s`` has passed since it was taken, a retry with the same request takes it over and
+    runs again, which is safe because what moves money is keyed by its own ids.
+    """
+
+    def __init__(self, engine: Engine, *, lease_s: float = 60.0) -> None:
         self._engine = engine
+        self._lease = timedelta(seconds=lease_s)
 
     def claim(
         self, tenant_id: str, key: str, fingerprint: str, *, now: datetime
@@ -145,9 +151,18 @@ class SqlIdempotencyStore:
         with translate_errors("claiming an idempotency key"):
             try:
                 with self._engine.begin() as conn:
-                    found = self._find(conn, tenant_id, key)
-                    if found is not None:
-                        return found
+                    row = conn.execute(
+                        sa.select(idempotency_keys).where(_idem(tenant_id, key)).with_for_update()
+                    ).first()
+                    if row is not None and _expired(row, fingerprint, now - self._lease):
+                        conn.execute(
+                            idempotency_keys.update()
+                            .where(_idem(tenant_id, key))
+                            .values(created_at=now)
+                        )
+                        return None
+                    if row is not None:
+                        return IdempotencyRecord(row.request_hash, row.response_json)
                     conn.execute(
                         idempotency_keys.insert().values(
                             tenant_id=tenant_id,
@@ -184,6 +199,16 @@ class SqlIdempotencyStore:
         if row is None:
             return None
         return IdempotencyRecord(fingerprint=row.request_hash, response_json=row.response_json)
+
+
+def _expired(row: sa.Row[tuple[object, ...]], fingerprint: str, claimed_before: datetime) -> bool:
+    """An unfinished claim of the same request whose lease has run out."""
+    m = row._mapping
+    return bool(
+        m["status"] == "PENDING"
+        and m["request_hash"] == fingerprint
+        and m["created_at"] <= claimed_before
+    )
 
 
 def _tenant(tenant_id: str) -> sa.ColumnElement[bool]:

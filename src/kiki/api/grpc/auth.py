@@ -15,8 +15,9 @@ from kiki.platforms.errors import (
     PlatformUnavailableError,
     UnknownClientError,
 )
-from kiki.syncflow.errors import CycleInProgressError
+from kiki.syncflow.errors import ClientStuckError, CycleInProgressError
 from kiki.syncledger import TransferConflictError
+from kiki.syncledger.errors import FencedOutError
 from kiki.syncnotify.errors import DeliveryError
 from kiki.synctwin.errors import NoBaselineError
 from kiki.tenancy import (
@@ -41,6 +42,8 @@ CODES: list[tuple[type[KikiError], grpc.StatusCode]] = [
     (ClientTakenError, grpc.StatusCode.ALREADY_EXISTS),
     (IdempotencyInProgressError, grpc.StatusCode.ABORTED),
     (CycleInProgressError, grpc.StatusCode.ABORTED),
+    (ClientStuckError, grpc.StatusCode.FAILED_PRECONDITION),
+    (FencedOutError, grpc.StatusCode.ABORTED),
     (TransferConflictError, grpc.StatusCode.ALREADY_EXISTS),
     (NoBaselineError, grpc.StatusCode.FAILED_PRECONDITION),
     (DeliveryError, grpc.StatusCode.UNAVAILABLE),

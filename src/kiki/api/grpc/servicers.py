@@ -118,6 +118,37 @@ class BudgetOptimizerServicer(bo_grpc.BudgetOptimizerServiceServicer):
         )
         return convert.cycle_to(report, replayed=replayed)
 
+    @translated
+    def ListClientStates(
+        self, request: bo.ListClientStatesRequest, context: grpc.ServicerContext
+    ) -> bo.ListClientStatesResponse:
+        states = self.tenancy.client_states(caller())
+        return bo.ListClientStatesResponse(clients=[convert.client_state_to(s) for s in states])
+
+    @translated
+    def PauseClient(
+        self, request: bo.ClientChangeRequest, context: grpc.ServicerContext
+    ) -> bo.ClientState:
+        status, _ = self.tenancy.pause_client(
+            caller(),
+            request.client_id,
+            note=request.reason or None,
+            key=request.idempotency_key or None,
+        )
+        return convert.client_state_to(status)
+
+    @translated
+    def ResumeClient(
+        self, request: bo.ClientChangeRequest, context: grpc.ServicerContext
+    ) -> bo.ClientState:
+        status, _ = self.tenancy.resume_client(
+            caller(),
+            request.client_id,
+            note=request.reason or None,
+            key=request.idempotency_key or None,
+        )
+        return convert.client_state_to(status)
+
 
 class SyncTwinServicer(tw_grpc.SyncTwinServiceServicer):
     def __init__(self, tenancy: TenantServices) -> None:

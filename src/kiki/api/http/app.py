@@ -26,7 +26,7 @@ from kiki.core.errors import InvalidInputError, KikiError
 from kiki.core.platform import Platform
 from kiki.tenancy.keys import Tenant
 from kiki.views import campaigns as campaign_views
-from kiki.views import flow, twin, value
+from kiki.views import flow, money, twin, value
 
 _bearer = HTTPBearer(auto_error=False, description="A tenant's API key: `kiki tenants create`")
 
@@ -41,9 +41,12 @@ class OpenClientRequest(BaseModel):
     client_id: str
 
 
-class CampaignChangeRequest(BaseModel):
+class ReasonRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str | None = None
+
+
+CampaignChangeRequest = ReasonRequest
 
 
 async def _tenant(
@@ -111,7 +114,34 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
 
     @api.get("/v1/clients", tags=["clients"])
     def list_clients(caller: Caller) -> dict[str, Any]:
-        return {"clients": tenancy.clients(caller)}
+        """The tenant's clients, and the state of each (ACTIVE, PAUSED or STUCK)."""
+        states = tenancy.client_states(caller)
+        return {
+            "clients": [s.client_id for s in states],
+            "states": [money.client_state(s) for s in states],
+        }
+
+    @api.get("/v1/clients/{client_id}/state", tags=["clients"])
+    def client_state(caller: Caller, client_id: str) -> dict[str, Any]:
+        """What is where: the state, pending shifts, platform budgets now, ledger balances."""
+        return money.client_view(tenancy.client_view(caller, client_id))
+
+    @api.post("/v1/clients/{client_id}/pause", tags=["clients"])
+    def pause_client(
+        caller: Caller, client_id: str, body: ReasonRequest, key: IdempotencyKey = None
+    ) -> JSONResponse:
+        """Stop moving the client's money until resumed (audited)."""
+        status, replayed = tenancy.pause_client(caller, client_id, note=body.reason, key=key)
+        return changed(money.client_state(status), replayed)
+
+    @api.post("/v1/clients/{client_id}/resume", tags=["clients"])
+    def resume_client(
+        caller: Caller, client_id: str, body: ReasonRequest, key: IdempotencyKey = None
+    ) -> JSONResponse:
+        """Move the client's money again; a STUCK client resumes only when its platforms
+        explain every pending shift (409 client_stuck otherwise)."""
+        status, replayed = tenancy.resume_client(caller, client_id, note=body.reason, key=key)
+        return changed(money.client_state(status), replayed)
 
     @api.post("/v1/clients", tags=["clients"], status_code=201)
     def open_client(

@@ -12,7 +12,8 @@ from kiki.platforms.errors import (
     PlatformUnavailableError,
     UnknownClientError,
 )
-from kiki.syncflow.errors import CycleInProgressError
+from kiki.syncflow.errors import ClientStuckError, CycleInProgressError
+from kiki.syncledger.errors import FencedOutError
 from kiki.synctwin.errors import NoBaselineError
 from kiki.tenancy.errors import (
     AuthenticationError,
@@ -35,6 +36,8 @@ STATUS: list[tuple[type[KikiError], int, str]] = [
     (ClientTakenError, 409, "client_taken"),
     (TenantExistsError, 409, "tenant_exists"),
     (CycleInProgressError, 409, "cycle_in_progress"),
+    (ClientStuckError, 409, "client_stuck"),
+    (FencedOutError, 409, "cycle_lease_lost"),
     (NoBaselineError, 409, "no_baseline"),
     (StorageError, 503, "unavailable"),
     (PlatformUnavailableError, 503, "platform_unavailable"),

@@ -15,7 +15,7 @@ class ShiftResult(enum.Enum):
     APPLIED = "APPLIED"
     FAILED = "FAILED"  # nothing changed anywhere
     ROLLED_BACK = "ROLLED_BACK"  # source lowered, destination failed, source restored
-    STUCK_IN_TRANSIT = "STUCK_IN_TRANSIT"  # source lowered and could not be restored
+    STUCK = "STUCK"  # platforms and ledger may disagree: the client is stuck until resolved
     ALREADY_RECORDED = "ALREADY_RECORDED"  # a retry of a shift the ledger already holds
 
 
@@ -31,7 +31,8 @@ class CycleStatus(enum.Enum):
     COMPLETED = "COMPLETED"
     DRY_RUN = "DRY_RUN"
     LOCKED = "LOCKED"  # another cycle for this client was running; this one did nothing
-    PAUSED = "PAUSED"  # money is stuck in transit from an earlier shift; no new shifts
+    PAUSED = "PAUSED"  # a person paused the client: no shifts until resumed
+    STUCK = "STUCK"  # platforms and ledger may disagree: no shifts until a person resolves it
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kiki.core.clock import Clock
 from kiki.core.errors import KikiError, StorageError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
-from kiki.core.state import StateStore
 from kiki.platforms.errors import PlatformError
 from kiki.platforms.ports import PlatformGateway
 from kiki.syncflow.domain.config import OptimizerConfig
 from kiki.syncflow.domain.efficiency import PlatformInput
 from kiki.syncflow.domain.plan import WindowUsage, plan_cycle
 from kiki.syncflow.domain.report import CycleReport, CycleStatus, ShiftOutcome, ShiftResult
-from kiki.syncflow.ports import ClientConfigStore, OptimizerMetrics, ReadingBook, ValueSource
+from kiki.syncflow.ports import (
+    ClientConfigStore,
+    ClientStates,
+    CycleLeases,
+    OptimizerMetrics,
+    ReadingBook,
+    ValueSource,
+)
+from kiki.syncflow.services.fence import Fence
+from kiki.syncflow.services.reconcile import reconcile
 from kiki.syncflow.services.shift_budget import shift_budget
-from kiki.syncledger.ledger import IN_TRANSIT, Transfer, TransferKind, account_platform, balances
+from kiki.syncledger.ledger import Transfer, TransferKind, account_platform
 from kiki.syncledger.ports import Ledger
 from kiki.syncnotify.ports import Notifier
 from kiki.syncshield.ports import AuditLog
@@ -26,101 +35,102 @@ from kiki.syncshield.ports import AuditLog
 LTV_LOOKBACK_DAYS = 90
 
 
+@dataclass(frozen=True)
+class CyclePorts:
+    """What a cycle talks to; bootstrap's adapters, or a test's fakes."""
+
+    gateway: PlatformGateway
+    values: ValueSource
+    ledger: Ledger
+    audit: AuditLog
+    notifier: Notifier
+    configs: ClientConfigStore
+    leases: CycleLeases
+    states: ClientStates
+    metrics: OptimizerMetrics
+    readings: ReadingBook
+    clock: Clock
+
+
 def run_optimization_cycle(
     client_id: str,
     *,
-    gateway: PlatformGateway,
-    values: ValueSource,
-    ledger: Ledger,
-    audit: AuditLog,
-    notifier: Notifier,
-    configs: ClientConfigStore,
-    state: StateStore,
-    metrics: OptimizerMetrics,
-    readings: ReadingBook,
-    clock: Clock,
+    ports: CyclePorts,
     cac_window_s: float,
     dry_run: bool = False,
-    lock_ttl_s: float = 120.0,
+    lease_ttl_s: float = 120.0,
 ) -> CycleReport:
-    """Run one cycle under the client's lock; a concurrent call returns status LOCKED.
+    """Run one cycle under the client's lease; while another holder has it, status LOCKED.
 
-    A dry run changes nothing, so it takes no lock and never bounces off a running cycle.
-    Raises UnknownClientError if the gateway has no accounts for the client.
+    A paused or stuck client gets no cycle (status PAUSED or STUCK). Before planning, every
+    pending transfer the client has is reconciled against the platforms. A dry run changes
+    nothing, so it takes no lease and never bounces off a running cycle. Raises
+    UnknownClientError if the gateway has no accounts for the client, FencedOutError when the
+    lease was lost mid-cycle (the pending transfer is left for the next holder to reconcile).
     """
-
-    def run() -> CycleReport:
-        return _run(
-            client_id,
-            gateway=gateway,
-            values=values,
-            ledger=ledger,
-            audit=audit,
-            notifier=notifier,
-            configs=configs,
-            metrics=metrics,
-            readings=readings,
-            clock=clock,
-            cac_window_s=cac_window_s,
-            dry_run=dry_run,
-        )
-
+    p = ports
     if dry_run:
-        return run()
-    lock_key = f"syncflow:cycle:{client_id}"
-    token = state.acquire_lock(lock_key, ttl_s=lock_ttl_s)
-    if token is None:
-        return CycleReport(client_id, CycleStatus.LOCKED, clock.now())
-    started = clock.monotonic()
+        return _run(client_id, ports=p, cac_window_s=cac_window_s, dry_run=True, fence=Fence())
+    lease = p.leases.acquire(client_id, ttl_s=lease_ttl_s, now=p.clock.now())
+    if lease is None:
+        return CycleReport(client_id, CycleStatus.LOCKED, p.clock.now())
+    fence = Fence(lease, p.leases, p.clock)
+    started = p.clock.monotonic()
     try:
-        return run()
+        status = p.states.get(client_id)
+        if not status.may_move_money:
+            return CycleReport(client_id, CycleStatus(status.state.value), p.clock.now())
+        reconciled = reconcile(
+            client_id,
+            gateway=p.gateway,
+            ledger=p.ledger,
+            states=p.states,
+            audit=p.audit,
+            notifier=p.notifier,
+            metrics=p.metrics,
+            clock=p.clock,
+            fence=fence,
+        )
+        if reconciled.stuck:
+            return CycleReport(client_id, CycleStatus.STUCK, p.clock.now())
+        return _run(client_id, ports=p, cac_window_s=cac_window_s, dry_run=False, fence=fence)
     finally:
-        metrics.observe_cycle(clock.monotonic() - started)
-        state.release_lock(lock_key, token)
+        p.metrics.observe_cycle(p.clock.monotonic() - started)
+        p.leases.release(lease)
 
 
 def _run(
     client_id: str,
     *,
-    gateway: PlatformGateway,
-    values: ValueSource,
-    ledger: Ledger,
-    audit: AuditLog,
-    notifier: Notifier,
-    configs: ClientConfigStore,
-    metrics: OptimizerMetrics,
-    readings: ReadingBook,
-    clock: Clock,
+    ports: CyclePorts,
     cac_window_s: float,
     dry_run: bool,
+    fence: Fence,
 ) -> CycleReport:
-    now = clock.now()
-    config = configs.get(client_id)
+    p = ports
+    now = p.clock.now()
+    config = p.configs.get(client_id)
     inputs, errors = _read_inputs(
         client_id,
         config,
-        gateway=gateway,
-        values=values,
-        metrics=metrics,
+        gateway=p.gateway,
+        values=p.values,
+        metrics=p.metrics,
         now=now,
         cac_window_s=cac_window_s,
     )
-    history = ledger.transfers(client_id=client_id)
+    history = p.ledger.transfers(client_id=client_id)
     plan = plan_cycle(inputs, config, usage=window_usage(history, now, config.window_s), now=now)
-    for p in plan.platforms:
-        metrics.observe_efficiency(p.platform, p.efficiency)
+    for x in plan.platforms:
+        p.metrics.observe_efficiency(x.platform, x.efficiency)
     for platform in plan.left_out:
-        metrics.count_left_out(platform, "ltv_unavailable" if platform in errors else "no_data")
+        p.metrics.count_left_out(platform, "ltv_unavailable" if platform in errors else "no_data")
     for platform in errors.keys() - set(plan.left_out):
-        metrics.count_left_out(platform, "api_error")
+        p.metrics.count_left_out(platform, "api_error")
     budgets = {item.platform: item.daily_budget for item in inputs}
     if dry_run:
         report = CycleReport(client_id, CycleStatus.DRY_RUN, now, plan, (), dict(budgets), errors)
-        _keep(readings, report)
-        return report
-    if balances(history).get(IN_TRANSIT, Money(0)).micros != 0:
-        report = CycleReport(client_id, CycleStatus.PAUSED, now, plan, (), dict(budgets), errors)
-        _keep(readings, report)
+        _keep(p.readings, report)
         return report
 
     before = dict(budgets)
@@ -133,23 +143,28 @@ def _run(
             shift_id=f"{client_id}/{cycle_id}/{shift.source.value}",
             source_budget=budgets[shift.source],
             destination_budget=budgets[shift.destination],
-            gateway=gateway,
-            ledger=ledger,
-            audit=audit,
-            notifier=notifier,
-            metrics=metrics,
-            clock=clock,
+            gateway=p.gateway,
+            ledger=p.ledger,
+            states=p.states,
+            audit=p.audit,
+            notifier=p.notifier,
+            metrics=p.metrics,
+            clock=p.clock,
+            fence=fence,
         )
         outcomes.append(outcome)
         if outcome.result is ShiftResult.APPLIED:
             budgets[shift.source] -= shift.amount
             budgets[shift.destination] += shift.amount
-        elif outcome.result is ShiftResult.STUCK_IN_TRANSIT:
+        elif outcome.result is ShiftResult.STUCK:
             break  # stop moving money until a person has looked
-    report = CycleReport(
-        client_id, CycleStatus.COMPLETED, now, plan, tuple(outcomes), before, errors
+    status = (
+        CycleStatus.STUCK
+        if any(o.result is ShiftResult.STUCK for o in outcomes)
+        else CycleStatus.COMPLETED
     )
-    _keep(readings, report)
+    report = CycleReport(client_id, status, now, plan, tuple(outcomes), before, errors)
+    _keep(p.readings, report)
     return report
 
 
@@ -206,7 +221,9 @@ def _read_inputs(
 def window_usage(
     history: list[Transfer], now: datetime, window_s: float
 ) -> dict[Platform, WindowUsage]:
-    """Per platform: what left it and its net change within [now - window, now]."""
+    """Per platform: what left it (posted, or pending and so reserved) and its net change
+    (posted only) within [now - window, now], and when it last gave (any attempt, so a
+    rolled-back or voided shift cools the platform down too, a back-off against a failing API)."""
     since = now - timedelta(seconds=window_s)
     outflow: dict[Platform, int] = defaultdict(int)
     net: dict[Platform, int] = defaultdict(int)
@@ -215,15 +232,20 @@ def window_usage(
         if t.at < since:
             continue
         source, destination = account_platform(t.source), account_platform(t.destination)
-        if source is not None:
-            net[source] -= t.amount.micros
-            if t.kind is TransferKind.SHIFT_OUT:
-                outflow[source] += t.amount.micros
-                last_out[source] = max(t.at, last_out.get(source, t.at))
-        if destination is not None:
-            net[destination] += t.amount.micros
-            if t.kind is TransferKind.ROLLBACK:
-                outflow[destination] -= t.amount.micros  # a rolled-back shift never left
+        amount = t.amount.micros
+        kind = t.kind
+        if kind in (TransferKind.POSTED, TransferKind.SHIFT_OUT) and source is not None:
+            net[source] -= amount
+        if kind in (TransferKind.POSTED, TransferKind.SHIFT_IN) and destination is not None:
+            net[destination] += amount
+        if kind in (TransferKind.PENDING, TransferKind.SHIFT_OUT) and source is not None:
+            outflow[source] += amount
+            last_out[source] = max(t.at, last_out.get(source, t.at))
+        if kind in (TransferKind.VOIDED, TransferKind.ROLLED_BACK) and source is not None:
+            outflow[source] -= amount  # a voided or rolled-back shift never left
+        if kind is TransferKind.ROLLBACK and destination is not None:  # legacy: transit -> A
+            net[destination] += amount
+            outflow[destination] -= amount
     platforms = set(outflow) | set(net)
     return {
         p: WindowUsage(Money(max(0, outflow[p])), Money(net[p]), last_out.get(p)) for p in platforms

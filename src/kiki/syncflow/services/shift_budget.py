@@ -1,12 +1,21 @@
-"""Apply one planned shift at the platforms, all or nothing, and record what happened.
+"""Apply one planned shift, intent first: record, act, confirm (a two-phase transfer).
 
-Order: lower the source (absolute target), record ``source -> transit``; raise the destination,
-record ``transit -> destination``. If raising fails, restore the source and record the
-correcting ``transit -> source``; if even that fails, the money stays visibly in transit and a
-CRITICAL alert goes out. A shift id already in the ledger is not applied again.
+1. Record a PENDING transfer with both budgets before the shift (so the absolute targets are
+   known to anyone who reads the ledger) — before any platform is called.
+2. Lower the source to its target, then raise the destination to its target.
+3. POST the transfer. If the source could not be lowered, VOID it (nothing moved); if the
+   destination could not be raised, put the source back and record ROLLED_BACK.
+
+Any path that leaves the platforms and the ledger possibly disagreeing (the source cannot be
+put back, the ledger fails to record the outcome) ends with the client STUCK, a CRITICAL alert
+and an audit entry; the pending transfer stays in the ledger, and the reconciler resolves it by
+reading the platforms. A process that dies at any line leaves a pending transfer that the
+reconciler resolves the same way. A shift id already in the ledger is not applied again.
 """
 
 from __future__ import annotations
+
+import contextlib
 
 from kiki.core.clock import Clock
 from kiki.core.errors import StorageError
@@ -15,22 +24,129 @@ from kiki.platforms.errors import PlatformError
 from kiki.platforms.ports import PlatformGateway
 from kiki.syncflow.domain.plan import PlannedShift
 from kiki.syncflow.domain.report import ShiftOutcome, ShiftResult
-from kiki.syncflow.ports import OptimizerMetrics
-from kiki.syncledger.ledger import (
-    IN_TRANSIT,
-    Transfer,
-    TransferKind,
-    budget_account,
-    summarize_shifts,
-)
+from kiki.syncflow.ports import ClientStates, OptimizerMetrics
+from kiki.syncflow.services.alerting import alert, mark_stuck
+from kiki.syncflow.services.fence import Fence
+from kiki.syncledger.ledger import Transfer, TransferKind, budget_account, summarize_shifts
 from kiki.syncledger.ports import Ledger
 from kiki.syncnotify.alert import Alert, Severity
-from kiki.syncnotify.errors import NotifyError
 from kiki.syncnotify.ports import Notifier
 from kiki.syncshield.chain import AuditEvent
 from kiki.syncshield.ports import AuditLog
 
-_RESTORE_ATTEMPTS = 3
+RESTORE_ATTEMPTS = 3
+
+
+class ShiftRun:
+    """One shift's ports and ids; its methods are the steps of the two-phase transfer."""
+
+    def __init__(
+        self,
+        client_id: str,
+        shift: PlannedShift,
+        *,
+        shift_id: str,
+        gateway: PlatformGateway,
+        ledger: Ledger,
+        states: ClientStates,
+        audit: AuditLog,
+        notifier: Notifier,
+        metrics: OptimizerMetrics,
+        clock: Clock,
+        fence: Fence,
+    ) -> None:
+        self.client_id = client_id
+        self.shift = shift
+        self.shift_id = shift_id
+        self.gateway = gateway
+        self.ledger = ledger
+        self.states = states
+        self.audit = audit
+        self.notifier = notifier
+        self.metrics = metrics
+        self.clock = clock
+        self.fence = fence
+
+    def resolution(self, pending: Transfer, kind: TransferKind, reason: str) -> Transfer:
+        suffix = {
+            TransferKind.POSTED: "post",
+            TransferKind.VOIDED: "void",
+            TransferKind.ROLLED_BACK: "rollback",
+        }[kind]
+        return Transfer(
+            transfer_id=f"{self.shift_id}:{suffix}",
+            client_id=self.client_id,
+            shift_id=self.shift_id,
+            kind=kind,
+            source=pending.source,
+            destination=pending.destination,
+            amount=pending.amount,
+            reason=reason,
+            at=self.clock.now(),
+            corrects=pending.transfer_id,
+        )
+
+    def record(self, transfer: Transfer) -> None:
+        self.fence.check()
+        self.ledger.record(transfer, fence=self.fence.lease)
+
+    def set_budget(self, source: bool, budget: Money) -> None:
+        platform = self.shift.source if source else self.shift.destination
+        self.fence.check()
+        try:
+            self.gateway.set_daily_budget(self.client_id, platform, budget)
+        except PlatformError:
+            self.metrics.count_platform_error(platform, "set")
+            raise
+
+    def details(self, **extra: object) -> dict[str, object]:
+        s = self.shift
+        return {
+            "shift_id": self.shift_id,
+            "from": s.source.value,
+            "to": s.destination.value,
+            "amount_micros": s.amount.micros,
+            "source_efficiency": round(s.source_efficiency, 6),
+            "destination_efficiency": round(s.destination_efficiency, 6),
+            "average_efficiency": round(s.average_efficiency, 6),
+            **extra,
+        }
+
+    def event(self, event_type: str, reason: str, **extra: object) -> None:
+        self.audit.append(
+            AuditEvent(
+                event_type,
+                self.clock.now(),
+                self.client_id,
+                reason=reason,
+                metadata=self.details(**extra),
+            )
+        )
+
+    def tell(self, severity: Severity, title: str, message: str, **extra: object) -> None:
+        alert(
+            self.notifier,
+            self.audit,
+            self.clock,
+            Alert(severity, title, message, self.client_id, self.details(**extra)),
+        )
+
+    def stuck(self, cause: str, **extra: object) -> ShiftOutcome:
+        s = self.shift
+        reason = (
+            f"shift {self.shift_id} ({s.source.display_name} → {s.destination.display_name} "
+            f"{s.amount.format()}/day) could not be finished or undone: {cause}"
+        )
+        mark_stuck(
+            self.client_id,
+            reason,
+            self.details(cause=cause, **extra),
+            states=self.states,
+            audit=self.audit,
+            notifier=self.notifier,
+            clock=self.clock,
+        )
+        return ShiftOutcome(self.shift_id, s, ShiftResult.STUCK, cause)
 
 
 def shift_budget(
@@ -42,253 +158,125 @@ def shift_budget(
     destination_budget: Money,
     gateway: PlatformGateway,
     ledger: Ledger,
+    states: ClientStates,
     audit: AuditLog,
     notifier: Notifier,
     metrics: OptimizerMetrics,
     clock: Clock,
+    fence: Fence | None = None,
 ) -> ShiftOutcome:
-    done = [
-        r for r in summarize_shifts(ledger.transfers(client_id=client_id)) if r.shift_id == shift_id
-    ]
+    """Raises FencedOutError when the cycle's lease was lost (before any further action)."""
+    run = ShiftRun(
+        client_id,
+        shift,
+        shift_id=shift_id,
+        gateway=gateway,
+        ledger=ledger,
+        states=states,
+        audit=audit,
+        notifier=notifier,
+        metrics=metrics,
+        clock=clock,
+        fence=fence or Fence(),
+    )
+    history = summarize_shifts(ledger.transfers(client_id=client_id))
+    done = [r for r in history if r.shift_id == shift_id]
     if done:
         return ShiftOutcome(shift_id, shift, ShiftResult.ALREADY_RECORDED, done[0].status.value)
-
-    src, dst = shift.source, shift.destination
-    try:
-        gateway.set_daily_budget(client_id, src, source_budget - shift.amount)
-    except PlatformError as exc:
-        metrics.count_platform_error(src, "set")
-        return _failed(
-            client_id, shift, shift_id, cause=str(exc), audit=audit, notifier=notifier, clock=clock
-        )
-
-    leg_out = _leg(client_id, shift, shift_id, TransferKind.SHIFT_OUT, clock)
-    try:
-        ledger.record(leg_out)
-    except StorageError as exc:
-        # The ledger cannot say the money moved, so it must not have: undo at the platform.
-        _restore(client_id, shift, source_budget, gateway, metrics)
-        return _failed(
-            client_id,
-            shift,
-            shift_id,
-            cause=f"ledger unavailable: {exc}",
-            audit=audit,
-            notifier=notifier,
-            clock=clock,
-        )
-
-    try:
-        gateway.set_daily_budget(client_id, dst, destination_budget + shift.amount)
-    except PlatformError as exc:
-        metrics.count_platform_error(dst, "set")
-        return _undo(
-            client_id,
-            shift,
-            shift_id,
-            cause=str(exc),
-            source_budget=source_budget,
-            leg_out=leg_out,
-            gateway=gateway,
-            ledger=ledger,
-            audit=audit,
-            notifier=notifier,
-            metrics=metrics,
-            clock=clock,
-        )
-
-    ledger.record(_leg(client_id, shift, shift_id, TransferKind.SHIFT_IN, clock))
-    metrics.count_shift(src, dst)
-    audit.append(
-        AuditEvent(
-            event_type="BUDGET_SHIFTED",
-            at=clock.now(),
-            client_id=client_id,
-            reason=shift.reason,
-            metadata=_metadata(shift, shift_id),
-        )
-    )
-    _alert(
-        notifier,
-        audit,
-        clock,
-        Alert(
-            severity=Severity.INFO,
-            title=f"Budget shifted from {src.display_name} to {dst.display_name}",
-            message=shift.alert_text,
-            client_id=client_id,
-            details=_metadata(shift, shift_id),
-        ),
-    )
-    return ShiftOutcome(shift_id, shift, ShiftResult.APPLIED)
-
-
-def _undo(
-    client_id: str,
-    shift: PlannedShift,
-    shift_id: str,
-    *,
-    cause: str,
-    source_budget: Money,
-    leg_out: Transfer,
-    gateway: PlatformGateway,
-    ledger: Ledger,
-    audit: AuditLog,
-    notifier: Notifier,
-    metrics: OptimizerMetrics,
-    clock: Clock,
-) -> ShiftOutcome:
-    details = {**_metadata(shift, shift_id), "cause": cause}
-    if _restore(client_id, shift, source_budget, gateway, metrics):
-        ledger.record(
-            _leg(
-                client_id,
-                shift,
-                shift_id,
-                TransferKind.ROLLBACK,
-                clock,
-                corrects=leg_out.transfer_id,
-            )
-        )
-        audit.append(
-            AuditEvent(
-                "BUDGET_SHIFT_ROLLED_BACK", clock.now(), client_id, reason=cause, metadata=details
-            )
-        )
-        _alert(
-            notifier,
-            audit,
-            clock,
-            Alert(
-                Severity.WARNING,
-                f"Budget shift rolled back: {shift.destination.display_name} API failed",
-                f"Could not raise {shift.destination.display_name}; restored "
-                f"{shift.source.display_name} to {source_budget.format()}/day. Nothing moved.",
-                client_id,
-                details,
-            ),
-        )
-        return ShiftOutcome(shift_id, shift, ShiftResult.ROLLED_BACK, cause)
-    audit.append(
-        AuditEvent("BUDGET_SHIFT_STUCK", clock.now(), client_id, reason=cause, metadata=details)
-    )
-    _alert(
-        notifier,
-        audit,
-        clock,
-        Alert(
-            Severity.CRITICAL,
-            "Budget shift stuck in transit: manual action needed",
-            f"{shift.source.display_name} was lowered by {shift.amount.format()}/day, "
-            f"{shift.destination.display_name} could not be raised and "
-            f"{shift.source.display_name} could not be restored. The ledger holds the amount in "
-            "transit; optimisation for this client is paused until it is resolved.",
-            client_id,
-            details,
-        ),
-    )
-    return ShiftOutcome(shift_id, shift, ShiftResult.STUCK_IN_TRANSIT, cause)
-
-
-def _restore(
-    client_id: str,
-    shift: PlannedShift,
-    source_budget: Money,
-    gateway: PlatformGateway,
-    metrics: OptimizerMetrics,
-) -> bool:
-    for _ in range(_RESTORE_ATTEMPTS):
-        try:
-            gateway.set_daily_budget(client_id, shift.source, source_budget)
-        except PlatformError:
-            metrics.count_platform_error(shift.source, "set")
-            continue
-        return True
-    return False
-
-
-def _failed(
-    client_id: str,
-    shift: PlannedShift,
-    shift_id: str,
-    *,
-    cause: str,
-    audit: AuditLog,
-    notifier: Notifier,
-    clock: Clock,
-) -> ShiftOutcome:
-    details = {**_metadata(shift, shift_id), "cause": cause}
-    audit.append(
-        AuditEvent("BUDGET_SHIFT_FAILED", clock.now(), client_id, reason=cause, metadata=details)
-    )
-    _alert(
-        notifier,
-        audit,
-        clock,
-        Alert(
-            Severity.WARNING,
-            f"Budget shift not applied: {shift.source.display_name}",
-            f"Could not lower {shift.source.display_name}: {cause}. Nothing moved.",
-            client_id,
-            details,
-        ),
-    )
-    return ShiftOutcome(shift_id, shift, ShiftResult.FAILED, cause)
-
-
-def _alert(notifier: Notifier, audit: AuditLog, clock: Clock, alert: Alert) -> None:
-    """Alert people; a failed delivery is audited, never allowed to undo a money move."""
-    try:
-        notifier.send(alert)
-    except NotifyError as exc:
-        audit.append(
-            AuditEvent(
-                "ALERT_UNDELIVERED",
-                clock.now(),
-                alert.client_id,
-                reason=str(exc),
-                metadata={"title": alert.title, "severity": alert.severity.value},
-            )
-        )
-
-
-def _leg(
-    client_id: str,
-    shift: PlannedShift,
-    shift_id: str,
-    kind: TransferKind,
-    clock: Clock,
-    *,
-    corrects: str | None = None,
-) -> Transfer:
-    src, dst = budget_account(shift.source), budget_account(shift.destination)
-    source, destination, suffix = {
-        TransferKind.SHIFT_OUT: (src, IN_TRANSIT, "out"),
-        TransferKind.SHIFT_IN: (IN_TRANSIT, dst, "in"),
-        TransferKind.ROLLBACK: (IN_TRANSIT, src, "rollback"),
-    }[kind]
-    return Transfer(
-        transfer_id=f"{shift_id}:{suffix}",
+    pending = Transfer(
+        transfer_id=f"{shift_id}:pending",
         client_id=client_id,
         shift_id=shift_id,
-        kind=kind,
-        source=source,
-        destination=destination,
+        kind=TransferKind.PENDING,
+        source=budget_account(shift.source),
+        destination=budget_account(shift.destination),
         amount=shift.amount,
         reason=shift.reason,
         at=clock.now(),
-        corrects=corrects,
-        bound_for=dst if kind is TransferKind.SHIFT_OUT else None,
+        source_before=source_budget,
+        destination_before=destination_budget,
     )
+    try:
+        run.record(pending)
+    except StorageError as exc:
+        return _failed(run, f"ledger unavailable: {exc}", recorded=False)
+    try:
+        run.set_budget(True, source_budget - shift.amount)
+    except PlatformError as exc:
+        return _void(run, pending, str(exc))
+    try:
+        run.set_budget(False, destination_budget + shift.amount)
+    except PlatformError as exc:
+        return _roll_back(run, pending, source_budget, str(exc))
+    try:
+        run.record(run.resolution(pending, TransferKind.POSTED, shift.reason))
+    except StorageError as exc:
+        return run.stuck(
+            f"both platforms hold their targets but the ledger could not post it: {exc}"
+        )
+    return _applied(run)
 
 
-def _metadata(shift: PlannedShift, shift_id: str) -> dict[str, object]:
-    return {
-        "shift_id": shift_id,
-        "from": shift.source.value,
-        "to": shift.destination.value,
-        "amount_micros": shift.amount.micros,
-        "source_efficiency": round(shift.source_efficiency, 6),
-        "destination_efficiency": round(shift.destination_efficiency, 6),
-        "average_efficiency": round(shift.average_efficiency, 6),
-    }
+def _applied(run: ShiftRun) -> ShiftOutcome:
+    s = run.shift
+    run.metrics.count_shift(s.source, s.destination)
+    run.event("BUDGET_SHIFTED", s.reason)
+    run.tell(
+        Severity.INFO,
+        f"Budget shifted from {s.source.display_name} to {s.destination.display_name}",
+        s.alert_text,
+    )
+    return ShiftOutcome(run.shift_id, s, ShiftResult.APPLIED)
+
+
+def _failed(run: ShiftRun, cause: str, *, recorded: bool) -> ShiftOutcome:
+    s = run.shift
+    run.event("BUDGET_SHIFT_FAILED", cause, cause=cause, intent_recorded=recorded)
+    run.tell(
+        Severity.WARNING,
+        f"Budget shift not applied: {s.source.display_name}",
+        f"Could not lower {s.source.display_name}: {cause}. Nothing moved.",
+        cause=cause,
+    )
+    return ShiftOutcome(run.shift_id, s, ShiftResult.FAILED, cause)
+
+
+def _void(run: ShiftRun, pending: Transfer, cause: str) -> ShiftOutcome:
+    """The source refused the change (a failed call changes nothing): void the intent."""
+    # Nothing moved; if the ledger cannot say so now, the next reconciliation voids it.
+    with contextlib.suppress(StorageError):
+        run.record(run.resolution(pending, TransferKind.VOIDED, f"voided: {cause}"))
+    return _failed(run, cause, recorded=True)
+
+
+def _roll_back(run: ShiftRun, pending: Transfer, source_budget: Money, cause: str) -> ShiftOutcome:
+    s = run.shift
+    if not _restore(run, source_budget):
+        return run.stuck(
+            f"{s.destination.display_name} could not be raised ({cause}) and "
+            f"{s.source.display_name} could not be put back to {source_budget.format()}/day"
+        )
+    try:
+        run.record(run.resolution(pending, TransferKind.ROLLED_BACK, f"rolled back: {cause}"))
+    except StorageError as exc:
+        return run.stuck(f"the source was put back but the ledger could not record it: {exc}")
+    run.event("BUDGET_SHIFT_ROLLED_BACK", cause, cause=cause)
+    run.tell(
+        Severity.WARNING,
+        f"Budget shift rolled back: {s.destination.display_name} API failed",
+        f"Could not raise {s.destination.display_name}; restored "
+        f"{s.source.display_name} to {source_budget.format()}/day. Nothing moved.",
+        cause=cause,
+    )
+    return ShiftOutcome(run.shift_id, s, ShiftResult.ROLLED_BACK, cause)
+
+
+def _restore(run: ShiftRun, budget: Money) -> bool:
+    """Put the source back (absolute, so retrying is safe), a few times."""
+    for _ in range(RESTORE_ATTEMPTS):
+        try:
+            run.set_budget(True, budget)
+        except PlatformError:
+            continue
+        return True
+    return False

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ekiki/v1/budget_optimizer.proto\x12\x07kiki.v1\"\x94\x01\n\x12PlatformLTVRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12#\n\x08platform\x18\x02 \x01(\x0e\x32\x11.kiki.v1.Platform\x12\x15\n\rlookback_days\x18\x03 \x01(\x05\x12\x14\n\x0c\x61s_of_unix_s\x18\x04 \x01(\x03\x12\x19\n\x11\x61s_of_unix_micros\x18\x05 \x01(\x03\"b\n\x13PlatformLTVResponse\x12#\n\x08platform\x18\x01 \x01(\x0e\x32\x11.kiki.v1.Platform\x12\x17\n\nltv_micros\x18\x02 \x01(\x03H\x00\x88\x01\x01\x42\r\n\x0b_ltv_micros\"~\n\x12PlatformCACRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12#\n\x08platform\x18\x02 \x01(\x0e\x32\x11.kiki.v1.Platform\x12\x15\n\rlookback_days\x18\x03 \x01(\x05\x12\x19\n\x11\x61s_of_unix_micros\x18\x04 \x01(\x03\"b\n\x13PlatformCACResponse\x12#\n\x08platform\x18\x01 \x01(\x0e\x32\x11.kiki.v1.Platform\x12\x17\n\ncac_micros\x18\x02 \x01(\x03H\x00\x88\x01\x01\x42\r\n\x0b_cac_micros\"\x90\x02\n\x08Transfer\x12\x13\n\x0btransfer_id\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t\x12\x10\n\x08shift_id\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12\x16\n\x0esource_account\x18\x05 \x01(\t\x12\x1b\n\x13\x64\x65stination_account\x18\x06 \x01(\t\x12\x15\n\ramount_micros\x18\x07 \x01(\x03\x12\x0e\n\x06reason\x18\x08 \x01(\t\x12\x16\n\x0e\x61t_unix_micros\x18\t \x01(\x03\x12\x15\n\x08\x63orrects\x18\n \x01(\tH\x00\x88\x01\x01\x12\x16\n\tbound_for\x18\x0b \x01(\tH\x01\x88\x01\x01\x42\x0b\n\t_correctsB\x0c\n\n_bound_for\"@\n\x19\x42udgetReallocationRequest\x12#\n\x08transfer\x18\x01 \x01(\x0b\x32\x11.kiki.v1.Transfer\".\n\x1a\x42udgetReallocationResponse\x12\x10\n\x08recorded\x18\x01 \x01(\x08\"i\n\x1eListBudgetReallocationsRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x1e\n\x11since_unix_micros\x18\x02 \x01(\x03H\x00\x88\x01\x01\x42\x14\n\x12_since_unix_micros\"G\n\x1fListBudgetReallocationsResponse\x12$\n\ttransfers\x18\x01 \x03(\x0b\x32\x11.kiki.v1.Transfer\"\xda\x01\n\x12\x42udgetAlertRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x10\n\x08severity\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0f\n\x07message\x18\x04 \x01(\t\x12\x39\n\x07\x64\x65tails\x18\x05 \x03(\x0b\x32(.kiki.v1.BudgetAlertRequest.DetailsEntry\x12\x14\n\x0c\x64\x65tails_json\x18\x06 \x01(\t\x1a.\n\x0c\x44\x65tailsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"(\n\x13\x42udgetAlertResponse\x12\x11\n\tdelivered\x18\x01 \x01(\x08\"=\n\x17\x42udgetEfficiencyRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x0f\n\x07refresh\x18\x02 \x01(\x08\"\x8e\x01\n\x0ePlatformDetail\x12#\n\x08platform\x18\x01 \x01(\x0e\x32\x11.kiki.v1.Platform\x12\x12\n\nltv_micros\x18\x02 \x01(\x03\x12\x12\n\ncac_micros\x18\x03 \x01(\x03\x12\x12\n\nefficiency\x18\x04 \x01(\x01\x12\x1b\n\x13\x64\x61ily_budget_micros\x18\x05 \x01(\x03\"\xeb\x01\n\x18\x42udgetEfficiencyResponse\x12\x11\n\ttimestamp\x18\x01 \x01(\x03\x12\x1a\n\x12\x61verage_efficiency\x18\x02 \x01(\x01\x12(\n\rbest_platform\x18\x03 \x01(\x0e\x32\x11.kiki.v1.Platform\x12\x17\n\x0f\x62\x65st_efficiency\x18\x04 \x01(\x01\x12\x31\n\x10platform_details\x18\x05 \x03(\x0b\x32\x17.kiki.v1.PlatformDetail\x12\x1b\n\x13read_at_unix_micros\x18\x06 \x01(\x03\x12\r\n\x05\x61ge_s\x18\x07 \x01(\x01\"Z\n\x1bRunOptimizationCycleRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64ry_run\x18\x02 \x01(\x08\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t\"\xb2\x01\n\x05Shift\x12\x10\n\x08shift_id\x18\x01 \x01(\t\x12(\n\rfrom_platform\x18\x02 \x01(\x0e\x32\x11.kiki.v1.Platform\x12&\n\x0bto_platform\x18\x03 \x01(\x0e\x32\x11.kiki.v1.Platform\x12\x15\n\ramount_micros\x18\x04 \x01(\x03\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x0e\n\x06result\x18\x06 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x07 \x01(\t\"\xfc\x01\n\x1cRunOptimizationCycleResponse\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x1a\n\x12\x61verage_efficiency\x18\x02 \x01(\x01\x12(\n\rbest_platform\x18\x03 \x01(\x0e\x32\x11.kiki.v1.Platform\x12*\n\x0funderperformers\x18\x04 \x03(\x0e\x32\x11.kiki.v1.Platform\x12&\n\x0eplanned_shifts\x18\x05 \x03(\x0b\x32\x0e.kiki.v1.Shift\x12 \n\x08outcomes\x18\x06 \x03(\x0b\x32\x0e.kiki.v1.Shift\x12\x10\n\x08replayed\x18\x07 \x01(\x08*\xa5\x01\n\x08Platform\x12\x18\n\x14PLATFORM_UNSPECIFIED\x10\x00\x12\x11\n\rPLATFORM_META\x10\x01\x12\x13\n\x0fPLATFORM_GOOGLE\x10\x02\x12\x13\n\x0fPLATFORM_TIKTOK\x10\x03\x12\x15\n\x11PLATFORM_LINKEDIN\x10\x04\x12\x13\n\x0fPLATFORM_AMAZON\x10\x05\x12\x16\n\x12PLATFORM_MICROSOFT\x10\x06\x32\x94\x05\n\x16\x42udgetOptimizerService\x12K\n\x0eGetPlatformLTV\x12\x1b.kiki.v1.PlatformLTVRequest\x1a\x1c.kiki.v1.PlatformLTVResponse\x12K\n\x0eGetPlatformCAC\x12\x1b.kiki.v1.PlatformCACRequest\x1a\x1c.kiki.v1.PlatformCACResponse\x12\x63\n\x18RecordBudgetReallocation\x12\".kiki.v1.BudgetReallocationRequest\x1a#.kiki.v1.BudgetReallocationResponse\x12l\n\x17ListBudgetReallocations\x12\'.kiki.v1.ListBudgetReallocationsRequest\x1a(.kiki.v1.ListBudgetReallocationsResponse\x12L\n\x0fSendBudgetAlert\x12\x1b.kiki.v1.BudgetAlertRequest\x1a\x1c.kiki.v1.BudgetAlertResponse\x12Z\n\x13GetBudgetEfficiency\x12 .kiki.v1.BudgetEfficiencyRequest\x1a!.kiki.v1.BudgetEfficiencyResponse\x12\x63\n\x14RunOptimizationCycle\x12$.kiki.v1.RunOptimizationCycleRequest\x1a%.kiki.v1.RunOptimizationCycleResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ekiki/v1/budget_optimizer.proto\x12\x07kiki.v1\"\x94\x01\n\x12PlatformLTVRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12#\n\x08platform\x18\x02 \x01(\x0e\x32\x11.kiki.v1.Platform\x12\x15\n\rlookback_days\x18\x03 \x01(\x05\x12\x14\n\x0c\x61s_of_unix_s\x18\x04 \x01(\x03\x12\x19\n\x11\x61s_of_unix_micros\x18\x05 \x01(\x03\"b\n\x13PlatformLTVResponse\x12#\n\x08platform\x18\x01 \x01(\x0e\x32\x11.kiki.v1.Platform\x12\x17\n\nltv_micros\x18\x02 \x01(\x03H\x00\x88\x01\x01\x42\r\n\x0b_ltv_micros\"~\n\x12PlatformCACRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12#\n\x08platform\x18\x02 \x01(\x0e\x32\x11.kiki.v1.Platform\x12\x15\n\rlookback_days\x18\x03 \x01(\x05\x12\x19\n\x11\x61s_of_unix_micros\x18\x04 \x01(\x03\"b\n\x13PlatformCACResponse\x12#\n\x08platform\x18\x01 \x01(\x0e\x32\x11.kiki.v1.Platform\x12\x17\n\ncac_micros\x18\x02 \x01(\x03H\x00\x88\x01\x01\x42\r\n\x0b_cac_micros\"\x92\x03\n\x08Transfer\x12\x13\n\x0btransfer_id\x18\x01 \x01(\t\x12\x11\n\tclient_id\x18\x02 \x01(\t\x12\x10\n\x08shift_id\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12\x16\n\x0esource_account\x18\x05 \x01(\t\x12\x1b\n\x13\x64\x65stination_account\x18\x06 \x01(\t\x12\x15\n\ramount_micros\x18\x07 \x01(\x03\x12\x0e\n\x06reason\x18\x08 \x01(\t\x12\x16\n\x0e\x61t_unix_micros\x18\t \x01(\x03\x12\x15\n\x08\x63orrects\x18\n \x01(\tH\x00\x88\x01\x01\x12\x16\n\tbound_for\x18\x0b \x01(\tH\x01\x88\x01\x01\x12!\n\x14source_before_micros\x18\x0c \x01(\x03H\x02\x88\x01\x01\x12&\n\x19\x64\x65stination_before_micros\x18\r \x01(\x03H\x03\x88\x01\x01\x42\x0b\n\t_correctsB\x0c\n\n_bound_forB\x17\n\x15_source_before_microsB\x1c\n\x1a_destination_before_micros\"@\n\x19\x42udgetReallocationRequest\x12#\n\x08transfer\x18\x01 \x01(\x0b\x32\x11.kiki.v1.Transfer\".\n\x1a\x42udgetReallocationResponse\x12\x10\n\x08recorded\x18\x01 \x01(\x08\"i\n\x1eListBudgetReallocationsRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x1e\n\x11since_unix_micros\x18\x02 \x01(\x03H\x00\x88\x01\x01\x42\x14\n\x12_since_unix_micros\"G\n\x1fListBudgetReallocationsResponse\x12$\n\ttransfers\x18\x01 \x03(\x0b\x32\x11.kiki.v1.Transfer\"\xda\x01\n\x12\x42udgetAlertRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x10\n\x08severity\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x0f\n\x07message\x18\x04 \x01(\t\x12\x39\n\x07\x64\x65tails\x18\x05 \x03(\x0b\x32(.kiki.v1.BudgetAlertRequest.DetailsEntry\x12\x14\n\x0c\x64\x65tails_json\x18\x06 \x01(\t\x1a.\n\x0c\x44\x65tailsEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"(\n\x13\x42udgetAlertResponse\x12\x11\n\tdelivered\x18\x01 \x01(\x08\"=\n\x17\x42udgetEfficiencyRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x0f\n\x07refresh\x18\x02 \x01(\x08\"\x8e\x01\n\x0ePlatformDetail\x12#\n\x08platform\x18\x01 \x01(\x0e\x32\x11.kiki.v1.Platform\x12\x12\n\nltv_micros\x18\x02 \x01(\x03\x12\x12\n\ncac_micros\x18\x03 \x01(\x03\x12\x12\n\nefficiency\x18\x04 \x01(\x01\x12\x1b\n\x13\x64\x61ily_budget_micros\x18\x05 \x01(\x03\"\xeb\x01\n\x18\x42udgetEfficiencyResponse\x12\x11\n\ttimestamp\x18\x01 \x01(\x03\x12\x1a\n\x12\x61verage_efficiency\x18\x02 \x01(\x01\x12(\n\rbest_platform\x18\x03 \x01(\x0e\x32\x11.kiki.v1.Platform\x12\x17\n\x0f\x62\x65st_efficiency\x18\x04 \x01(\x01\x12\x31\n\x10platform_details\x18\x05 \x03(\x0b\x32\x17.kiki.v1.PlatformDetail\x12\x1b\n\x13read_at_unix_micros\x18\x06 \x01(\x03\x12\r\n\x05\x61ge_s\x18\x07 \x01(\x01\"Z\n\x1bRunOptimizationCycleRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x0f\n\x07\x64ry_run\x18\x02 \x01(\x08\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t\"\xb2\x01\n\x05Shift\x12\x10\n\x08shift_id\x18\x01 \x01(\t\x12(\n\rfrom_platform\x18\x02 \x01(\x0e\x32\x11.kiki.v1.Platform\x12&\n\x0bto_platform\x18\x03 \x01(\x0e\x32\x11.kiki.v1.Platform\x12\x15\n\ramount_micros\x18\x04 \x01(\x03\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x0e\n\x06result\x18\x06 \x01(\t\x12\x0e\n\x06\x64\x65tail\x18\x07 \x01(\t\"\xfc\x01\n\x1cRunOptimizationCycleResponse\x12\x0e\n\x06status\x18\x01 \x01(\t\x12\x1a\n\x12\x61verage_efficiency\x18\x02 \x01(\x01\x12(\n\rbest_platform\x18\x03 \x01(\x0e\x32\x11.kiki.v1.Platform\x12*\n\x0funderperformers\x18\x04 \x03(\x0e\x32\x11.kiki.v1.Platform\x12&\n\x0eplanned_shifts\x18\x05 \x03(\x0b\x32\x0e.kiki.v1.Shift\x12 \n\x08outcomes\x18\x06 \x03(\x0b\x32\x0e.kiki.v1.Shift\x12\x10\n\x08replayed\x18\x07 \x01(\x08\"u\n\x0b\x43lientState\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x1e\n\x11since_unix_micros\x18\x04 \x01(\x03H\x00\x88\x01\x01\x42\x14\n\x12_since_unix_micros\"\x19\n\x17ListClientStatesRequest\"A\n\x18ListClientStatesResponse\x12%\n\x07\x63lients\x18\x01 \x03(\x0b\x32\x14.kiki.v1.ClientState\"Q\n\x13\x43lientChangeRequest\x12\x11\n\tclient_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x03 \x01(\t*\xa5\x01\n\x08Platform\x12\x18\n\x14PLATFORM_UNSPECIFIED\x10\x00\x12\x11\n\rPLATFORM_META\x10\x01\x12\x13\n\x0fPLATFORM_GOOGLE\x10\x02\x12\x13\n\x0fPLATFORM_TIKTOK\x10\x03\x12\x15\n\x11PLATFORM_LINKEDIN\x10\x04\x12\x13\n\x0fPLATFORM_AMAZON\x10\x05\x12\x16\n\x12PLATFORM_MICROSOFT\x10\x06\x32\xf4\x06\n\x16\x42udgetOptimizerService\x12K\n\x0eGetPlatformLTV\x12\x1b.kiki.v1.PlatformLTVRequest\x1a\x1c.kiki.v1.PlatformLTVResponse\x12K\n\x0eGetPlatformCAC\x12\x1b.kiki.v1.PlatformCACRequest\x1a\x1c.kiki.v1.PlatformCACResponse\x12\x63\n\x18RecordBudgetReallocation\x12\".kiki.v1.BudgetReallocationRequest\x1a#.kiki.v1.BudgetReallocationResponse\x12l\n\x17ListBudgetReallocations\x12\'.kiki.v1.ListBudgetReallocationsRequest\x1a(.kiki.v1.ListBudgetReallocationsResponse\x12L\n\x0fSendBudgetAlert\x12\x1b.kiki.v1.BudgetAlertRequest\x1a\x1c.kiki.v1.BudgetAlertResponse\x12Z\n\x13GetBudgetEfficiency\x12 .kiki.v1.BudgetEfficiencyRequest\x1a!.kiki.v1.BudgetEfficiencyResponse\x12\x63\n\x14RunOptimizationCycle\x12$.kiki.v1.RunOptimizationCycleRequest\x1a%.kiki.v1.RunOptimizationCycleResponse\x12W\n\x10ListClientStates\x12 .kiki.v1.ListClientStatesRequest\x1a!.kiki.v1.ListClientStatesResponse\x12\x41\n\x0bPauseClient\x12\x1c.kiki.v1.ClientChangeRequest\x1a\x14.kiki.v1.ClientState\x12\x42\n\x0cResumeClient\x12\x1c.kiki.v1.ClientChangeRequest\x1a\x14.kiki.v1.ClientStateb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,8 +33,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_BUDGETALERTREQUEST_DETAILSENTRY']._loaded_options = None
   _globals['_BUDGETALERTREQUEST_DETAILSENTRY']._serialized_options = b'8\001'
-  _globals['_PLATFORM']._serialized_start=2329
-  _globals['_PLATFORM']._serialized_end=2494
+  _globals['_PLATFORM']._serialized_start=2755
+  _globals['_PLATFORM']._serialized_end=2920
   _globals['_PLATFORMLTVREQUEST']._serialized_start=44
   _globals['_PLATFORMLTVREQUEST']._serialized_end=192
   _globals['_PLATFORMLTVRESPONSE']._serialized_start=194
@@ -44,33 +44,41 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PLATFORMCACRESPONSE']._serialized_start=422
   _globals['_PLATFORMCACRESPONSE']._serialized_end=520
   _globals['_TRANSFER']._serialized_start=523
-  _globals['_TRANSFER']._serialized_end=795
-  _globals['_BUDGETREALLOCATIONREQUEST']._serialized_start=797
-  _globals['_BUDGETREALLOCATIONREQUEST']._serialized_end=861
-  _globals['_BUDGETREALLOCATIONRESPONSE']._serialized_start=863
-  _globals['_BUDGETREALLOCATIONRESPONSE']._serialized_end=909
-  _globals['_LISTBUDGETREALLOCATIONSREQUEST']._serialized_start=911
-  _globals['_LISTBUDGETREALLOCATIONSREQUEST']._serialized_end=1016
-  _globals['_LISTBUDGETREALLOCATIONSRESPONSE']._serialized_start=1018
-  _globals['_LISTBUDGETREALLOCATIONSRESPONSE']._serialized_end=1089
-  _globals['_BUDGETALERTREQUEST']._serialized_start=1092
-  _globals['_BUDGETALERTREQUEST']._serialized_end=1310
-  _globals['_BUDGETALERTREQUEST_DETAILSENTRY']._serialized_start=1264
-  _globals['_BUDGETALERTREQUEST_DETAILSENTRY']._serialized_end=1310
-  _globals['_BUDGETALERTRESPONSE']._serialized_start=1312
-  _globals['_BUDGETALERTRESPONSE']._serialized_end=1352
-  _globals['_BUDGETEFFICIENCYREQUEST']._serialized_start=1354
-  _globals['_BUDGETEFFICIENCYREQUEST']._serialized_end=1415
-  _globals['_PLATFORMDETAIL']._serialized_start=1418
-  _globals['_PLATFORMDETAIL']._serialized_end=1560
-  _globals['_BUDGETEFFICIENCYRESPONSE']._serialized_start=1563
-  _globals['_BUDGETEFFICIENCYRESPONSE']._serialized_end=1798
-  _globals['_RUNOPTIMIZATIONCYCLEREQUEST']._serialized_start=1800
-  _globals['_RUNOPTIMIZATIONCYCLEREQUEST']._serialized_end=1890
-  _globals['_SHIFT']._serialized_start=1893
-  _globals['_SHIFT']._serialized_end=2071
-  _globals['_RUNOPTIMIZATIONCYCLERESPONSE']._serialized_start=2074
-  _globals['_RUNOPTIMIZATIONCYCLERESPONSE']._serialized_end=2326
-  _globals['_BUDGETOPTIMIZERSERVICE']._serialized_start=2497
-  _globals['_BUDGETOPTIMIZERSERVICE']._serialized_end=3157
+  _globals['_TRANSFER']._serialized_end=925
+  _globals['_BUDGETREALLOCATIONREQUEST']._serialized_start=927
+  _globals['_BUDGETREALLOCATIONREQUEST']._serialized_end=991
+  _globals['_BUDGETREALLOCATIONRESPONSE']._serialized_start=993
+  _globals['_BUDGETREALLOCATIONRESPONSE']._serialized_end=1039
+  _globals['_LISTBUDGETREALLOCATIONSREQUEST']._serialized_start=1041
+  _globals['_LISTBUDGETREALLOCATIONSREQUEST']._serialized_end=1146
+  _globals['_LISTBUDGETREALLOCATIONSRESPONSE']._serialized_start=1148
+  _globals['_LISTBUDGETREALLOCATIONSRESPONSE']._serialized_end=1219
+  _globals['_BUDGETALERTREQUEST']._serialized_start=1222
+  _globals['_BUDGETALERTREQUEST']._serialized_end=1440
+  _globals['_BUDGETALERTREQUEST_DETAILSENTRY']._serialized_start=1394
+  _globals['_BUDGETALERTREQUEST_DETAILSENTRY']._serialized_end=1440
+  _globals['_BUDGETALERTRESPONSE']._serialized_start=1442
+  _globals['_BUDGETALERTRESPONSE']._serialized_end=1482
+  _globals['_BUDGETEFFICIENCYREQUEST']._serialized_start=1484
+  _globals['_BUDGETEFFICIENCYREQUEST']._serialized_end=1545
+  _globals['_PLATFORMDETAIL']._serialized_start=1548
+  _globals['_PLATFORMDETAIL']._serialized_end=1690
+  _globals['_BUDGETEFFICIENCYRESPONSE']._serialized_start=1693
+  _globals['_BUDGETEFFICIENCYRESPONSE']._serialized_end=1928
+  _globals['_RUNOPTIMIZATIONCYCLEREQUEST']._serialized_start=1930
+  _globals['_RUNOPTIMIZATIONCYCLEREQUEST']._serialized_end=2020
+  _globals['_SHIFT']._serialized_start=2023
+  _globals['_SHIFT']._serialized_end=2201
+  _globals['_RUNOPTIMIZATIONCYCLERESPONSE']._serialized_start=2204
+  _globals['_RUNOPTIMIZATIONCYCLERESPONSE']._serialized_end=2456
+  _globals['_CLIENTSTATE']._serialized_start=2458
+  _globals['_CLIENTSTATE']._serialized_end=2575
+  _globals['_LISTCLIENTSTATESREQUEST']._serialized_start=2577
+  _globals['_LISTCLIENTSTATESREQUEST']._serialized_end=2602
+  _globals['_LISTCLIENTSTATESRESPONSE']._serialized_start=2604
+  _globals['_LISTCLIENTSTATESRESPONSE']._serialized_end=2669
+  _globals['_CLIENTCHANGEREQUEST']._serialized_start=2671
+  _globals['_CLIENTCHANGEREQUEST']._serialized_end=2752
+  _globals['_BUDGETOPTIMIZERSERVICE']._serialized_start=2923
+  _globals['_BUDGETOPTIMIZERSERVICE']._serialized_end=3807
 # @@protoc_insertion_point(module_scope)

@@ -67,7 +67,7 @@ class PlatformCACResponse(_message.Message):
     def __init__(self, platform: _Optional[_Union[Platform, str]] = ..., cac_micros: _Optional[int] = ...) -> None: ...
 
 class Transfer(_message.Message):
-    __slots__ = ("transfer_id", "client_id", "shift_id", "kind", "source_account", "destination_account", "amount_micros", "reason", "at_unix_micros", "corrects", "bound_for")
+    __slots__ = ("transfer_id", "client_id", "shift_id", "kind", "source_account", "destination_account", "amount_micros", "reason", "at_unix_micros", "corrects", "bound_for", "source_before_micros", "destination_before_micros")
     TRANSFER_ID_FIELD_NUMBER: _ClassVar[int]
     CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
     SHIFT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -79,6 +79,8 @@ class Transfer(_message.Message):
     AT_UNIX_MICROS_FIELD_NUMBER: _ClassVar[int]
     CORRECTS_FIELD_NUMBER: _ClassVar[int]
     BOUND_FOR_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_BEFORE_MICROS_FIELD_NUMBER: _ClassVar[int]
+    DESTINATION_BEFORE_MICROS_FIELD_NUMBER: _ClassVar[int]
     transfer_id: str
     client_id: str
     shift_id: str
@@ -90,7 +92,9 @@ class Transfer(_message.Message):
     at_unix_micros: int
     corrects: str
     bound_for: str
-    def __init__(self, transfer_id: _Optional[str] = ..., client_id: _Optional[str] = ..., shift_id: _Optional[str] = ..., kind: _Optional[str] = ..., source_account: _Optional[str] = ..., destination_account: _Optional[str] = ..., amount_micros: _Optional[int] = ..., reason: _Optional[str] = ..., at_unix_micros: _Optional[int] = ..., corrects: _Optional[str] = ..., bound_for: _Optional[str] = ...) -> None: ...
+    source_before_micros: int
+    destination_before_micros: int
+    def __init__(self, transfer_id: _Optional[str] = ..., client_id: _Optional[str] = ..., shift_id: _Optional[str] = ..., kind: _Optional[str] = ..., source_account: _Optional[str] = ..., destination_account: _Optional[str] = ..., amount_micros: _Optional[int] = ..., reason: _Optional[str] = ..., at_unix_micros: _Optional[int] = ..., corrects: _Optional[str] = ..., bound_for: _Optional[str] = ..., source_before_micros: _Optional[int] = ..., destination_before_micros: _Optional[int] = ...) -> None: ...
 
 class BudgetReallocationRequest(_message.Message):
     __slots__ = ("transfer",)
@@ -232,3 +236,35 @@ class RunOptimizationCycleResponse(_message.Message):
     outcomes: _containers.RepeatedCompositeFieldContainer[Shift]
     replayed: bool
     def __init__(self, status: _Optional[str] = ..., average_efficiency: _Optional[float] = ..., best_platform: _Optional[_Union[Platform, str]] = ..., underperformers: _Optional[_Iterable[_Union[Platform, str]]] = ..., planned_shifts: _Optional[_Iterable[_Union[Shift, _Mapping]]] = ..., outcomes: _Optional[_Iterable[_Union[Shift, _Mapping]]] = ..., replayed: _Optional[bool] = ...) -> None: ...
+
+class ClientState(_message.Message):
+    __slots__ = ("client_id", "state", "reason", "since_unix_micros")
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    SINCE_UNIX_MICROS_FIELD_NUMBER: _ClassVar[int]
+    client_id: str
+    state: str
+    reason: str
+    since_unix_micros: int
+    def __init__(self, client_id: _Optional[str] = ..., state: _Optional[str] = ..., reason: _Optional[str] = ..., since_unix_micros: _Optional[int] = ...) -> None: ...
+
+class ListClientStatesRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ListClientStatesResponse(_message.Message):
+    __slots__ = ("clients",)
+    CLIENTS_FIELD_NUMBER: _ClassVar[int]
+    clients: _containers.RepeatedCompositeFieldContainer[ClientState]
+    def __init__(self, clients: _Optional[_Iterable[_Union[ClientState, _Mapping]]] = ...) -> None: ...
+
+class ClientChangeRequest(_message.Message):
+    __slots__ = ("client_id", "reason", "idempotency_key")
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    client_id: str
+    reason: str
+    idempotency_key: str
+    def __init__(self, client_id: _Optional[str] = ..., reason: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...

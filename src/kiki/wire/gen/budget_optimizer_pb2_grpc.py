@@ -69,6 +69,21 @@ class BudgetOptimizerServiceStub:
                 request_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.RunOptimizationCycleRequest.SerializeToString,
                 response_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.RunOptimizationCycleResponse.FromString,
                 _registered_method=True)
+        self.ListClientStates = channel.unary_unary(
+                '/kiki.v1.BudgetOptimizerService/ListClientStates',
+                request_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.ListClientStatesRequest.SerializeToString,
+                response_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.ListClientStatesResponse.FromString,
+                _registered_method=True)
+        self.PauseClient = channel.unary_unary(
+                '/kiki.v1.BudgetOptimizerService/PauseClient',
+                request_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientChangeRequest.SerializeToString,
+                response_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientState.FromString,
+                _registered_method=True)
+        self.ResumeClient = channel.unary_unary(
+                '/kiki.v1.BudgetOptimizerService/ResumeClient',
+                request_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientChangeRequest.SerializeToString,
+                response_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientState.FromString,
+                _registered_method=True)
 
 
 class BudgetOptimizerServiceServicer:
@@ -123,6 +138,25 @@ class BudgetOptimizerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListClientStates(self, request, context):
+        """Whose money KIKI may move: ACTIVE, PAUSED by a person, or STUCK until a person resolves it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def PauseClient(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ResumeClient(self, request, context):
+        """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BudgetOptimizerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -160,6 +194,21 @@ def add_BudgetOptimizerServiceServicer_to_server(servicer, server):
                     servicer.RunOptimizationCycle,
                     request_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.RunOptimizationCycleRequest.FromString,
                     response_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.RunOptimizationCycleResponse.SerializeToString,
+            ),
+            'ListClientStates': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListClientStates,
+                    request_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.ListClientStatesRequest.FromString,
+                    response_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.ListClientStatesResponse.SerializeToString,
+            ),
+            'PauseClient': grpc.unary_unary_rpc_method_handler(
+                    servicer.PauseClient,
+                    request_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientChangeRequest.FromString,
+                    response_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientState.SerializeToString,
+            ),
+            'ResumeClient': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResumeClient,
+                    request_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientChangeRequest.FromString,
+                    response_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientState.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -351,6 +400,87 @@ class BudgetOptimizerService:
             '/kiki.v1.BudgetOptimizerService/RunOptimizationCycle',
             kiki_dot_v1_dot_budget__optimizer__pb2.RunOptimizationCycleRequest.SerializeToString,
             kiki_dot_v1_dot_budget__optimizer__pb2.RunOptimizationCycleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListClientStates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kiki.v1.BudgetOptimizerService/ListClientStates',
+            kiki_dot_v1_dot_budget__optimizer__pb2.ListClientStatesRequest.SerializeToString,
+            kiki_dot_v1_dot_budget__optimizer__pb2.ListClientStatesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def PauseClient(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kiki.v1.BudgetOptimizerService/PauseClient',
+            kiki_dot_v1_dot_budget__optimizer__pb2.ClientChangeRequest.SerializeToString,
+            kiki_dot_v1_dot_budget__optimizer__pb2.ClientState.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResumeClient(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kiki.v1.BudgetOptimizerService/ResumeClient',
+            kiki_dot_v1_dot_budget__optimizer__pb2.ClientChangeRequest.SerializeToString,
+            kiki_dot_v1_dot_budget__optimizer__pb2.ClientState.FromString,
             options,
             channel_credentials,
             insecure,
