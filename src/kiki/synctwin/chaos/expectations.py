@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from kiki.campaigns.domain import Bid
 from kiki.platforms.sandbox.model import bid_cpm_micros, win_share
-from kiki.syncflow.domain.guardian.bids import next_bid, target_bid_micros
+from kiki.syncflow.domain.guardian.bids import DEADBAND, next_bid, target_bid_micros
 from kiki.syncflow.domain.guardian.cvr import kl_per_click
 from kiki.syncflow.domain.guardian.economics import allowed_cpa_micros
 from kiki.syncflow.domain.guardian.rollback import rollback_target
@@ -31,6 +31,7 @@ NONE = "NONE"
 HELD_RESUMED = "HELD_RESUMED"  # held through the outage, read again at the first tick after
 HELD_RESUMED_BID = "HELD_RESUMED_BID"  # ... and the bid controller moved at that tick
 TOLERANCE = 0.02
+SHOCK_TICKS = 12  # the ticks of a market shock run: the most the controller moves a bid
 SHOCK_CPM = 1.5
 SHOCK_CVR = 0.7
 RUNAWAY = 10.0
@@ -91,10 +92,13 @@ def _with_pre_breach(f: Facts, accepts: frozenset[str], why: str) -> Expectation
         return Expectation(_accepts(MARGIN), "already past its margin before the shock: " + why)
     if pre is None:
         return Expectation(accepts | {MARGIN}, "on its margin line before the shock: " + why)
+    if f.cpa_micros > f.allowed_micros > 0:
+        # losing money, not yet provably: the evidence a run gathers may prove it any tick
+        return Expectation(accepts | {MARGIN}, "past its margin, not yet provably: " + why)
     return Expectation(accepts, why)
 
 
-def market_shock(copy: CampaignCopy, *, price_window_s: float) -> Expectation:
+def market_shock(copy: CampaignCopy, *, price_window_s: float, interval_s: float) -> Expectation:
     f = facts(copy)
     money = f"CPA ${f.cpa_micros / 1e6:.2f} -> ${SHOCK_CPM * f.cpa_micros / 1e6:.2f}"
     if f.allowed_micros <= 0 or not f.evidence:
@@ -105,27 +109,56 @@ def market_shock(copy: CampaignCopy, *, price_window_s: float) -> Expectation:
         )
         return Expectation(_accepts(NONE), why)
     allowed = f"${f.allowed_micros / 1e6:.2f} allowed"
-    rate = copy.state.daily_budget.micros * share(copy, cpm=SHOCK_CPM) / DAY_S
-    impressions = rate * price_window_s / (SHOCK_CPM * copy.rates.cpm_micros / 1000.0)
-    needed = copy.thresholds.min_price_impressions
-    if copy.state.bid.amount is not None and needed / 3 < impressions < needed * 3:
-        return _with_pre_breach(
-            f, _accepts(NONE, MARGIN), f"{money} against {allowed}, price evidence borderline"
-        )
-    if impressions < needed:
-        return _with_pre_breach(
-            f, _accepts(NONE), f"{impressions:.0f} impressions a price window: judged on the funnel"
-        )
     after = f.breach(SHOCK_CPM * f.cpa_micros)
-    if after is None:
-        return _with_pre_breach(f, _accepts(NONE, MARGIN), f"{money} on the line of {allowed}")
-    if after:
+    if after is False:
+        return _with_pre_breach(f, _accepts(NONE), f"{money} stays within {allowed}: keep running")
+    needed = copy.thresholds.min_price_impressions
+    path = bid_path(copy, SHOCK_TICKS)
+    # a price window starts at the last reading at least its length old: up to a tick more
+    low = min(_window_impressions(copy, bid, price_window_s) for bid in path)
+    # ... and may still hold minutes bought before the shock, when impressions were cheaper
+    high = max(_window_impressions(copy, bid, price_window_s + interval_s, cpm=1.0) for bid in path)
+    seen = (low, high)
+    if low >= needed and (copy.state.bid.amount is None or low >= 3 * needed):
+        if after is None:
+            return _with_pre_breach(f, _accepts(NONE, MARGIN), f"{money} on the line of {allowed}")
         return _with_pre_breach(f, _accepts(MARGIN), f"{money} crosses {allowed}: pause")
-    return _with_pre_breach(f, _accepts(NONE), f"{money} stays within {allowed}: keep running")
+    if high < needed:
+        return _with_pre_breach(
+            f, _accepts(NONE), f"{max(seen):.0f} impressions a price window: judged on the funnel"
+        )
+    return _with_pre_breach(
+        f,
+        _accepts(NONE, MARGIN),
+        f"{money} against {allowed}, {min(seen):.0f} to {max(seen):.0f} impressions a price "
+        "window as the bid moves: either",
+    )
 
 
-def detection_s(copy: CampaignCopy) -> float:
-    """Seconds the CUSUM needs to reach its threshold after a -30 % drop (inf: never)."""
+def _window_impressions(
+    copy: CampaignCopy, bid: Bid, window_s: float, *, cpm: float = SHOCK_CPM
+) -> float:
+    rate = copy.state.daily_budget.micros * share(copy, bid, cpm=cpm) / DAY_S
+    return rate * window_s / (cpm * copy.rates.cpm_micros / 1000.0)
+
+
+def bid_path(copy: CampaignCopy, ticks: int) -> list[Bid]:
+    """The copy's bid and where the controller takes it over ``ticks`` ticks."""
+    f = facts(copy)
+    bid = copy.state.bid
+    target = target_bid_micros(bid, allowed_cpa_micros=f.allowed_micros, cvr=copy.rates.cvr)
+    path = [bid]
+    for _ in range(ticks if target is not None else 0):
+        moved = next_bid(path[-1], target or 1, step=copy.thresholds.bid_step)
+        if moved is None:
+            break
+        path.append(moved)
+    return path
+
+
+def detection_s(copy: CampaignCopy, bid: Bid | None = None) -> float:
+    """Seconds the CUSUM needs to reach its threshold after a -30 % drop (inf: never), with
+    the copy's bid or ``bid``."""
     t, r = copy.thresholds, copy.rates
     p0 = r.cvr
     if not 0 < p0 < 1 or copy.history.conversions < t.min_conversions:
@@ -133,7 +166,7 @@ def detection_s(copy: CampaignCopy) -> float:
     drift = kl_per_click(p0 * SHOCK_CVR, p0=p0, p1=p0 * (1 - t.cvr_drop))
     clicks_per_s = (
         copy.state.daily_budget.micros
-        * share(copy, cvr=SHOCK_CVR)
+        * share(copy, bid, cvr=SHOCK_CVR)
         / DAY_S
         / (r.cpm_micros / 1000.0)
         * r.ctr
@@ -141,6 +174,12 @@ def detection_s(copy: CampaignCopy) -> float:
     if drift <= 0 or clicks_per_s <= 0:
         return math.inf
     return t.cvr_cusum_h / (drift * clicks_per_s)
+
+
+def detection_range_s(copy: CampaignCopy) -> tuple[float, float]:
+    """The fastest and slowest detection as the bid controller moves the bid to its target."""
+    times = [detection_s(copy, bid) for bid in bid_path(copy, 100)]
+    return min(times), max(times)
 
 
 def conversion_drop(copy: CampaignCopy, *, step_s: float) -> Expectation:
@@ -153,15 +192,19 @@ def conversion_drop(copy: CampaignCopy, *, step_s: float) -> Expectation:
         else f"roll back to budget {target.daily_budget.format()}"
     )
     accepts = _accepts(reaction)
-    unprofitable = f.breach(f.cpa_micros / SHOCK_CVR) is not False
+    unprofitable = f.cpa_micros / SHOCK_CVR > f.allowed_micros * (1 - TOLERANCE)
     if unprofitable:
         accepts |= {MARGIN}  # the drop breaks the margin too: a margin pause also protects
-    seconds = detection_s(copy)
-    if math.isinf(seconds) or seconds > CVR_HORIZON_S:
+    fast, slow = detection_range_s(copy)
+    if math.isinf(fast) or fast > CVR_HORIZON_S:
         quiet = _accepts(NONE) | (accepts & {MARGIN})
+        if not f.evidence or fast < CVR_HORIZON_S * 1.25:
+            # too few conversions to learn p0 now (the week may bring them), or just past the
+            # horizon: proving it within or just after the week are both right
+            quiet |= accepts
         return _with_pre_breach(f, quiet, "too few clicks to prove a drop within 7 days")
-    why = f"a drop provable in {seconds / 3600:.1f} h: {to}"
-    if seconds * 1.25 + step_s > CVR_HORIZON_S:
+    why = f"a drop provable in {fast / 3600:.1f} h: {to}"
+    if slow * 1.25 + step_s > CVR_HORIZON_S:
         return _with_pre_breach(f, accepts | {NONE}, why + " (near the 7-day horizon)")
     return _with_pre_breach(f, accepts, why)
 
@@ -178,6 +221,13 @@ def api_outage(copy: CampaignCopy, *, ticks_before: int) -> Expectation:
     for _ in range(ticks_before):
         bid = next_bid(bid, target, step=t.bid_step) or bid
     pending = next_bid(bid, target, step=t.bid_step)
+    current = bid.amount.micros if bid.amount is not None else target
+    if DEADBAND / 2 < abs(target - current) / current < DEADBAND * 2:
+        return _with_pre_breach(
+            f,
+            _accepts(HELD_RESUMED, HELD_RESUMED_BID),
+            "held through the outage; the bid is at the edge of the controller's 1 % dead band",
+        )
     if pending is None:
         return _with_pre_breach(
             f, _accepts(HELD_RESUMED), "held through the outage; the bid is on target"

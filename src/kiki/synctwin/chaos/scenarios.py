@@ -26,8 +26,8 @@ from kiki.synctwin.chaos.ports import ScenarioPlan, TwinWorlds
 from kiki.synctwin.chaos.results import ChaosResult, ChaosTest, Expectation, Observation
 from kiki.synctwin.chaos.twin import Twin
 
-PRE_TICKS_S = (300.0, 600.0)  # two readings of the normal market: memory and a breach streak
 SHOCK_AT_S = 600.0
+PRICE_LEAD_S = 300.0  # the first reading, 5 minutes before the shock
 SHOCK_RUN_S = 600.0  # the seed's "run simulation for 10 minutes"
 STEPS_S = (60.0, 300.0, 900.0, 3600.0, 3 * 3600.0, 6 * 3600.0, 86_400.0)
 OUTAGE_TICKS = (4, 5, 6, 7, 8)  # minutes: five ticks of a 5-minute timeout
@@ -69,11 +69,11 @@ def _safely(
 def market_shock(
     copy: CampaignCopy, plan: ScenarioPlan, worlds: TwinWorlds, *, day_start: datetime
 ) -> ChaosResult:
-    expected = expect.market_shock(copy, price_window_s=plan.price_window_s)
+    expected = expect.market_shock(
+        copy, price_window_s=plan.price_window_s, interval_s=plan.interval_s
+    )
     twin = Twin(copy, plan, worlds, day_start=day_start)
-    for at in PRE_TICKS_S:
-        twin.advance_to(at)
-        twin.tick()
+    _before_shock(twin, plan.interval_s)
     twin.platform.shock(twin.client_id, copy.state.platform, cpm_factor=expect.SHOCK_CPM)
     at = SHOCK_AT_S
     while at < SHOCK_AT_S + SHOCK_RUN_S and _reaction(twin) is None:
@@ -83,18 +83,26 @@ def market_shock(
     return _result(ChaosTest.MARKET_SHOCK, copy, expected, _observe(twin, "the CPM shock"))
 
 
+def _before_shock(twin: Twin, interval_s: float) -> None:
+    """A tick at 00:05, then one every interval over the last price window before the shock,
+    as the live service reads: memory, a price, and a breach streak if there is one."""
+    last_window = range(int(PRICE_LEAD_S // interval_s) + 1)
+    for at in sorted({PRICE_LEAD_S, *(SHOCK_AT_S - k * interval_s for k in last_window)}):
+        if at > 0:
+            twin.advance_to(at)
+            twin.tick()
+
+
 def conversion_drop(
     copy: CampaignCopy, plan: ScenarioPlan, worlds: TwinWorlds, *, day_start: datetime
 ) -> ChaosResult:
-    seconds = expect.detection_s(copy)
+    seconds = expect.detection_range_s(copy)[1]
     wanted = expect.CVR_HORIZON_S / 7 if math.isinf(seconds) else seconds / 8
     step = max([s for s in STEPS_S if s <= max(wanted, plan.interval_s)] or [STEPS_S[0]])
     step = max(step, plan.interval_s)
     expected = expect.conversion_drop(copy, step_s=step)
     twin = Twin(copy, plan, worlds, day_start=day_start)
-    for at in PRE_TICKS_S:
-        twin.advance_to(at)
-        twin.tick()
+    _before_shock(twin, plan.interval_s)
     twin.platform.shock(twin.client_id, copy.state.platform, cvr_factor=expect.SHOCK_CVR)
     horizon = SHOCK_AT_S + expect.CVR_HORIZON_S
     if not math.isinf(seconds):
@@ -154,6 +162,11 @@ def _outage_observation(
     held = len(OUTAGE_TICKS)
     if mine is None or mine.outcome in (Outcome.HELD, Outcome.FAILED):
         return Observation("NOT_RESUMED", f"still {mine.outcome.value if mine else 'absent'}")
+    if mine.outcome in (Outcome.PAUSED, Outcome.ROLLED_BACK):
+        code = expect.ROLLED_BACK if mine.outcome is Outcome.ROLLED_BACK else "PAUSED"
+        if mine.reason is not None and mine.outcome is Outcome.PAUSED:
+            code = f"PAUSED:{mine.reason.value}"
+        return Observation(code, f"held {held} ticks, no write; first tick after: {mine.detail}")
     if mine.outcome is Outcome.BID_CHANGED:
         return Observation(
             expect.HELD_RESUMED_BID,

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from kiki.campaigns.domain import CampaignChange, CampaignConfig, ChangeKind
 from kiki.syncflow.domain.guardian.rules import GuardRule
 
-BID_CONTROL_ACTOR = "bid_control"
-_OWN_STEPS = frozenset({BID_CONTROL_ACTOR, GuardRule.CVR_DROP.value})
+_OWN_STEPS = frozenset({GuardRule.API_OUTAGE.value, GuardRule.CVR_DROP.value})
 
 
 def rollback_target(history: Sequence[CampaignChange]) -> CampaignConfig | None:
