@@ -39,6 +39,14 @@ class ServiceScheduler:
             coalesce=True,  # missed passes run once, not once each
         )
         self._scheduler.add_job(
+            self.run_guardian,
+            IntervalTrigger(seconds=settings.guardian_interval_s),
+            id="guardian",
+            name="MarginGuardian pass over every active campaign",
+            max_instances=1,
+            coalesce=True,
+        )
+        self._scheduler.add_job(
             self.run_nightly,
             CronTrigger.from_crontab(settings.chaos_cron, timezone="UTC"),
             id="nightly",
@@ -82,6 +90,17 @@ class ServiceScheduler:
             ran += 1
             log.info("cycle for %s: %s", client_id, report.status.value)
         return ran
+
+    def run_guardian(self) -> int:
+        """One MarginGuardian pass over every client; returns how many actions it took."""
+        if self._stopping.is_set():
+            return 0
+        try:
+            reports = self._services.run_guardian()
+        except KikiError as exc:
+            log.warning("guardian pass failed: %s", exc)
+            return 0
+        return sum(len(report.actions) for report in reports)
 
     def run_nightly(self) -> list[str]:
         """Run each registered nightly job; returns the names that completed."""

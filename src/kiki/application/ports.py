@@ -16,17 +16,19 @@ from kiki.core.state import StateStore
 from kiki.platforms.ports import Gateway
 from kiki.platforms.sandbox.ports import FaultInjector, SandboxControls
 from kiki.settings import Settings
+from kiki.syncflow.guardian_ports import GuardianMetrics, GuardianSettingsStore, GuardMemoryStore
 from kiki.syncflow.ports import ClientConfigStore, OptimizerMetrics, ReadingBook
 from kiki.syncflow.ports import ValueSource as LtvSource
 from kiki.syncledger.ports import Ledger
 from kiki.syncnotify.ports import Notifier
 from kiki.syncshield.ports import AuditLog
+from kiki.synctwin.chaos.ports import ChaosFanout, ChaosMetrics, TwinWorlds
 from kiki.synctwin.ports import BaselineBook, GateDecisionStore, GateMetrics
 from kiki.syncvalue.ports import ValueImporter, ValueSource
 from kiki.tenancy.ports import ClientDirectory, IdempotencyStore, TenantStore
 
 
-class Metrics(OptimizerMetrics, GateMetrics, Protocol):
+class Metrics(OptimizerMetrics, GateMetrics, GuardianMetrics, ChaosMetrics, Protocol):
     def render(self) -> tuple[bytes, str]:
         """The exposition text and its content type, for ``/metrics``."""
         ...
@@ -57,6 +59,10 @@ class Ports:
     baselines: BaselineBook  # recorded by hand; SyncValue's measured ones take precedence
     gate_decisions: GateDecisionStore
     campaigns: CampaignBook
+    guardian_settings: GuardianSettingsStore  # MarginGuardian's per-client thresholds
+    guardian_memory: GuardMemoryStore  # what the guardian remembers per campaign
+    twins: TwinWorlds  # fresh in-process stores for the chaos suite's twins
+    chaos_fanout: ChaosFanout  # this process, or Ray
     sandbox: SandboxControls | None = None
     faults: FaultInjector | None = None
     probes: Mapping[str, Probe] = field(default_factory=dict)
