@@ -12,7 +12,7 @@ minute per campaign would drown the alerts) and counted in ``syncflow_guardian_a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -255,7 +255,7 @@ class _Pass:
             failed = self._outcome(state, Outcome.FAILED, f"{action.detail}: {exc}", action=action)
             return failed, before
         self.metrics.count_guardian_action(action.rule.value)
-        return outcome, verdict.memory
+        return outcome, replace(verdict.memory, config=outcome.config)  # cache what is now true
 
     def _apply(self, state: CampaignState, action: Action) -> CampaignOutcome:
         figures = dict(action.figures) | {"rule": action.rule.value, "detail": action.detail}
