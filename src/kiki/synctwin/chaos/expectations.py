@@ -111,7 +111,10 @@ def market_shock(copy: CampaignCopy, *, price_window_s: float, interval_s: float
     allowed = f"${f.allowed_micros / 1e6:.2f} allowed"
     after = f.breach(SHOCK_CPM * f.cpa_micros)
     if after is False:
-        return _with_pre_breach(f, _accepts(NONE), f"{money} stays within {allowed}: keep running")
+        why = f"{money} stays within {allowed}: keep running"
+        if SHOCK_CPM * f.cpa_micros > f.allowed_micros:
+            why = f"{money} is past {allowed}, not provably on {f.conversions:.0f} conversions"
+        return _with_pre_breach(f, _accepts(NONE), why)
     needed = copy.thresholds.min_price_impressions
     path = bid_path(copy, SHOCK_TICKS)
     # a price window starts at the last reading at least its length old: up to a tick more
