@@ -101,11 +101,11 @@ def test_with_the_margin_rule_switched_off_the_shock_is_not_paused() -> None:
 def test_a_runaway_spend_is_paused_at_the_first_tick_past_110_percent() -> None:
     h = seed_harness()
     h.sandbox.shock(CLIENT, Platform.META, spend_factor=10)
-    spent = []
+    spent: list[int] = []
     while True:
         report = tick(h)
         outcome = report.outcomes[0]
-        spent.append(outcome.figures.get("spend_today_micros"))
+        spent.append(int(outcome.figures.get("spend_today_micros", 0)))
         if outcome.outcome is Outcome.PAUSED:
             break
     assert outcome.reason is not None
