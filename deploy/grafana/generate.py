@@ -130,7 +130,7 @@ def synctwin() -> g.Dashboard:
         _stat(
             "Chaos test pass rate (24 h)",
             'sum(increase(synctwin_chaos_tests_total{result="passed"}[24h])) '
-            "/ sum(increase(synctwin_chaos_tests_total[24h]))",
+            "/ (sum(increase(synctwin_chaos_tests_total[24h])) > 0)",
             unit="percentunit",
         ),
         _stat(

@@ -34,6 +34,7 @@ OUTAGE_TICKS = (4, 5, 6, 7, 8)  # minutes: five ticks of a 5-minute timeout
 LAST_MINUTE = 10
 DAY_END_S = 86_400.0 - 600.0  # stop 10 minutes before midnight resets spend today
 COARSE_S = 1800.0
+NEAR_LIMIT = 0.97  # live-interval ticks from 97 % of the overrun limit on
 
 
 def run_all(
@@ -224,11 +225,12 @@ def budget_overrun(
 
 
 def _next_gap(spend: object, limit: float, at: float, interval_s: float) -> float:
-    """Coarse ticks far from the limit, the live interval near it."""
-    if not isinstance(spend, int) or spend <= 0 or spend >= 0.8 * limit:
+    """Coarse ticks while the limit is far (the runaway's pace is steady), then the live
+    interval from just before it is reached."""
+    if not isinstance(spend, int) or spend <= 0 or spend >= NEAR_LIMIT * limit:
         return interval_s
     rate = spend / at
-    gap = (0.9 * limit - spend) / rate
+    gap = (NEAR_LIMIT * limit - spend) / rate
     return max(interval_s, min(COARSE_S, gap // interval_s * interval_s))
 
 

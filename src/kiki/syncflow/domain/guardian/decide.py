@@ -80,9 +80,10 @@ def guard(
     observation: Observation, memory: GuardMemory, economics: Economics, *, now: datetime
 ) -> Verdict:
     state, rules, th = observation.state, economics.rules, economics.thresholds
-    base = replace(memory, config=CampaignConfig.of(state), seen_at=now, held_since=None)
     if state.status is not CampaignStatus.ACTIVE:
-        return Verdict(None, replace(base, margin_streak=0, unreadable_strikes=0))
+        config = CampaignConfig.of(state)
+        quiet = replace(memory, config=config, seen_at=now, held_since=None, margin_streak=0)
+        return Verdict(None, replace(quiet, unreadable_strikes=0))
     same_day = memory.day == observation.as_of.date()
     today = observation.today
     spend = check_spend(
@@ -94,6 +95,7 @@ def guard(
     )
     checks: dict[str, Any] = {"spend": spend.detail}
     if spend.status is SpendStatus.UNREADABLE or today is None:
+        base = replace(memory, config=CampaignConfig.of(state), seen_at=now, held_since=None)
         return _unreadable(base, spend.detail, rules, th, checks)
     new_clicks = today.clicks - memory.clicks_today if same_day else today.clicks
     new_conversions = (
@@ -102,15 +104,18 @@ def guard(
     snapshot = Snapshot(observation.as_of, today.spend_micros, today.impressions)
     earlier = memory.recent if same_day else ()
     price = price_since(earlier, snapshot, window_s=economics.price_window_s)
-    mem = replace(
-        base,
-        day=observation.as_of.date(),
-        spend_today_micros=today.spend_micros,
-        clicks_today=today.clicks,
-        conversions_today=today.conversions,
-        unreadable_strikes=0,
-        recent=keep_recent(earlier, snapshot, window_s=economics.price_window_s),
-    )
+    # the memory after this tick, written once at the end (a frozen copy per field is slow)
+    kept: dict[str, Any] = {
+        "config": CampaignConfig.of(state),
+        "seen_at": now,
+        "held_since": None,
+        "day": observation.as_of.date(),
+        "spend_today_micros": today.spend_micros,
+        "clicks_today": today.clicks,
+        "conversions_today": today.conversions,
+        "unreadable_strikes": 0,
+        "recent": keep_recent(earlier, snapshot, window_s=economics.price_window_s),
+    }
     checks["spend_today_micros"] = today.spend_micros
     actions: list[Action] = []
     if spend.status is SpendStatus.OVERRUN and GuardRule.BUDGET_OVERRUN in rules:
@@ -142,7 +147,7 @@ def guard(
                     figures=margin.figures() | {"ticks_in_breach": streak},
                 )
             )
-    mem = replace(mem, margin_streak=streak)
+    kept["margin_streak"] = streak
     if GuardRule.CVR_DROP in rules and funnel is not None:
         step = watch_cvr(
             memory.cvr,
@@ -151,7 +156,7 @@ def guard(
             funnel=funnel,
             thresholds=th,
         )
-        mem = replace(mem, cvr=step.watch)
+        kept["cvr"] = step.watch
         checks["cvr_statistic"] = round(step.watch.statistic, 4)
         if step.alarm and step.watch.p0 is not None:
             p0 = step.watch.p0
@@ -165,7 +170,7 @@ def guard(
                     figures={"p0": p0, "cusum_h": th.cvr_cusum_h, "drop": th.cvr_drop},
                 )
             )
-            mem = replace(mem, bid_hold_until=now + timedelta(seconds=ROLLBACK_HOLD_S))
+            kept["bid_hold_until"] = now + timedelta(seconds=ROLLBACK_HOLD_S)
     on_hold = memory.bid_hold_until is not None and now < memory.bid_hold_until
     if GuardRule.API_OUTAGE in rules and not on_hold:
         cvr = funnel.cvr if funnel is not None else None
@@ -183,7 +188,7 @@ def guard(
                     | {"target_micros": target},
                 )
             )
-    return Verdict(actions[0] if actions else None, mem, checks)
+    return Verdict(actions[0] if actions else None, replace(memory, **kept), checks)
 
 
 def _unreadable(
