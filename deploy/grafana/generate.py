@@ -127,6 +127,29 @@ def synctwin() -> g.Dashboard:
             _p50_p99("synctwin_simulation_duration_seconds"),
             unit="s",
         ),
+        _stat(
+            "Chaos test pass rate (24 h)",
+            'sum(increase(synctwin_chaos_tests_total{result="passed"}[24h])) '
+            "/ (sum(increase(synctwin_chaos_tests_total[24h])) > 0)",
+            unit="percentunit",
+        ),
+        _stat(
+            "Chaos tests failed (24 h)",
+            'sum(increase(synctwin_chaos_tests_total{result="failed"}[24h]))',
+        ),
+        _ts(
+            "Chaos tests by test and result",
+            [
+                (
+                    "sum by (test, result) (increase(synctwin_chaos_tests_total[24h]))",
+                    "{{test}} {{result}}",
+                )
+            ],
+        ),
+        _ts(
+            "MarginGuardian actions by rule",
+            [("sum by (rule) (increase(syncflow_guardian_actions_total[1h]))", "{{rule}}")],
+        ),
     ]
     return g.Dashboard(
         title="KIKI SyncTwin gate",

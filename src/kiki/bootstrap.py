@@ -15,12 +15,14 @@ from sqlalchemy.engine import Engine
 
 from kiki.adapters.memory.notify import ConsoleNotifier, FanoutNotifier
 from kiki.adapters.memory.sandbox_store import InMemorySandboxStore
+from kiki.adapters.memory.twins import MemoryTwinWorlds
 from kiki.adapters.prometheus import PrometheusMetrics
 from kiki.adapters.sql.audit import SqlAuditLog
 from kiki.adapters.sql.campaign_book import SqlCampaignBook
 from kiki.adapters.sql.client_config import SqlClientConfigStore
 from kiki.adapters.sql.engine import make_engine, upgrade
 from kiki.adapters.sql.gate_decisions import SqlBaselineSource, SqlGateDecisionStore
+from kiki.adapters.sql.guardian import SqlGuardianSettingsStore, SqlGuardMemoryStore
 from kiki.adapters.sql.importer import SqlValueImporter
 from kiki.adapters.sql.ledger import SqlLedger
 from kiki.adapters.sql.readings import SqlReadingBook
@@ -29,6 +31,7 @@ from kiki.adapters.sql.sandbox_store import SqlSandboxStore
 from kiki.adapters.sql.tenants import SqlClientDirectory, SqlIdempotencyStore, SqlTenantStore
 from kiki.adapters.sql.value_source import SqlValueSource
 from kiki.application.flow_services import optimizer_defaults
+from kiki.application.guardian_services import guardian_defaults
 from kiki.application.ports import Ports, Probe
 from kiki.application.services import Services
 from kiki.application.values import ClientValues
@@ -42,6 +45,8 @@ from kiki.settings import Settings
 from kiki.syncflow.ports import ValueSource as LtvSource
 from kiki.syncledger.ports import Ledger
 from kiki.syncnotify.ports import Notifier
+from kiki.synctwin.chaos.fanout import LocalFanout
+from kiki.synctwin.chaos.ports import ChaosFanout, TwinWorlds
 
 if TYPE_CHECKING:
     from kiki.adapters.grpc_clients import RemoteService
@@ -147,6 +152,7 @@ def build(
         if settings.ledger_addr:
             ledger = GrpcLedger(remotes[settings.ledger_addr])
     channels = [remote.channel for remote in remotes.values()]
+    twins = MemoryTwinWorlds()
     ports = Ports(
         settings=settings,
         clock=clock,
@@ -169,6 +175,10 @@ def build(
         campaigns=SqlCampaignBook(engine),
         states=SqlClientStates(engine),
         leases=SqlCycleLeases(engine, grace_s=settings.lease_grace_s),
+        guardian_settings=SqlGuardianSettingsStore(engine, guardian_defaults(settings)),
+        guardian_memory=SqlGuardMemoryStore(engine),
+        twins=twins,
+        chaos_fanout=chaos_fanout(settings, twins),
         sandbox=platforms.sandbox,
         faults=platforms.sandbox,
         probes=probes,
@@ -221,3 +231,13 @@ def remote_services(settings: Settings) -> dict[str, RemoteService]:
         )
         for address in sorted(set(named.values()))
     }
+
+
+def chaos_fanout(settings: Settings, twins: TwinWorlds) -> ChaosFanout:
+    """The chaos suite's clients in this process, or over Ray when ``ray_address`` is set
+    (``local`` starts a Ray on this machine); Ray is imported only then."""
+    if not settings.ray_address:
+        return LocalFanout(twins)
+    from kiki.adapters.ray_fanout import RayFanout  # noqa: PLC0415  # the optional kiki[ray]
+
+    return RayFanout(settings.ray_address)

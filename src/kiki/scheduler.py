@@ -42,6 +42,14 @@ class ServiceScheduler:
             coalesce=True,  # missed passes run once, not once each
         )
         self._scheduler.add_job(
+            self.run_guardian,
+            IntervalTrigger(seconds=settings.guardian_interval_s),
+            id="guardian",
+            name="MarginGuardian pass over every active campaign",
+            max_instances=1,
+            coalesce=True,
+        )
+        self._scheduler.add_job(
             self.run_nightly,
             CronTrigger.from_crontab(settings.chaos_cron, timezone="UTC"),
             id="nightly",
@@ -93,6 +101,17 @@ class ServiceScheduler:
             return 0
         log.info("cycle for %s: %s", client_id, report.status.value)
         return 1
+
+    def run_guardian(self) -> int:
+        """One MarginGuardian pass over every client; returns how many actions it took."""
+        if self._stopping.is_set():
+            return 0
+        try:
+            reports = self._services.run_guardian()
+        except Exception as exc:  # noqa: BLE001  # a failed pass must not stop the scheduler
+            log.warning("guardian pass failed (%s): %s", failure_cause(exc), exc)
+            return 0
+        return sum(len(report.actions) for report in reports)
 
     def run_nightly(self) -> list[str]:
         """Run each registered nightly job; returns the names that completed."""

@@ -19,6 +19,7 @@ import uvicorn
 from kiki.api.grpc.server import build_server
 from kiki.api.health import ServiceState
 from kiki.api.http import create_app
+from kiki.application.services import Services
 from kiki.application.tenancy import TenantServices
 from kiki.bootstrap import build
 from kiki.core.errors import ConfigurationError
@@ -27,6 +28,12 @@ from kiki.settings import Settings
 
 log = logging.getLogger("kiki.serve")
 _STARTUP_TIMEOUT_S = 30.0
+
+
+def run_chaos_suite(services: Services) -> None:
+    """The nightly slot's chaos suite; a failure has already alerted and been audited."""
+    report = services.run_chaos()
+    log.info("chaos suite: %d/%d passed", report.passed, len(report.results))
 
 
 def serve(settings: Settings) -> int:
@@ -38,6 +45,7 @@ def serve(settings: Settings) -> int:
             log.info("reconciled %s %s: %s", report.client_id, item.shift_id, item.resolution)
     tenancy = TenantServices(services)
     scheduler = ServiceScheduler(services)
+    scheduler.register_nightly("chaos", run_chaos_suite)
     state = ServiceState(services, scheduler_running=lambda: scheduler.running)
     grpc_server, grpc_port = build_server(
         tenancy, state, address=f"{settings.host}:{settings.grpc_port}"

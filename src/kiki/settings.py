@@ -82,6 +82,26 @@ class Settings(BaseSettings):
     deviation_threshold: float = Field(default=0.15, gt=0)
     chaos_cron: str = "0 0 * * *"
 
+    # MarginGuardian (seed 004, trigger 2); per-client values in the database override these.
+    guardian_interval_s: float = Field(default=60.0, gt=0, description="seconds between passes")
+    guardian_rules: str = Field(
+        default="margin,cvr_drop,api_outage,budget_overrun", description="the rules in force"
+    )
+    guardian_price_window_s: float = Field(default=300.0, gt=0, le=86_400)
+    guardian_funnel_window_s: float = Field(default=14 * 86_400.0, gt=0, le=30 * 86_400)
+    guardian_gross_margin: float = Field(default=1.0, gt=0, le=1)
+    guardian_margin_floor: float = Field(default=0.0, ge=0, lt=1)
+    guardian_min_conversions: float = Field(default=20.0, ge=1)
+    guardian_min_price_impressions: int = Field(default=20, ge=1)
+    guardian_confirm_ticks: int = Field(default=2, ge=1, le=100)
+    guardian_cvr_drop: float = Field(default=0.30, gt=0, lt=1)
+    guardian_cvr_cusum_h: float = Field(default=5.0, gt=0, le=100)
+    guardian_overrun_ratio: float = Field(default=1.10, ge=1, le=100)
+    guardian_unreadable_strikes: int = Field(default=3, ge=1, le=100)
+    guardian_bid_step: float = Field(default=0.10, gt=0, lt=1)
+    # The chaos suite: fan the clients out over Ray at this address ("local" starts one here).
+    ray_address: str | None = Field(default=None, description="Ray cluster for the chaos suite")
+
     # SyncNotify: apprise URLs (mailto://, slack://, json://, ...); empty means console only.
     notify_urls: list[str] = Field(default_factory=list)
 

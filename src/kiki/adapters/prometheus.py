@@ -18,6 +18,8 @@ PLATFORM_OPERATIONS = ("read", "set", "create_campaign")
 LEFT_OUT_REASONS = ("no_data", "ltv_unavailable", "api_error")
 RECONCILIATIONS = ("POSTED", "VOIDED", "ROLLED_BACK", "STUCK")
 CYCLE_FAILURES = ("storage", "platform", "fenced", "unknown_client", "unexpected")
+GUARDIAN_RULES = ("margin", "cvr_drop", "api_outage", "budget_overrun")
+CHAOS_TESTS = ("market_shock", "conversion_drop", "api_outage", "budget_overrun")
 
 
 class PrometheusMetrics:
@@ -85,7 +87,24 @@ class PrometheusMetrics:
             buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1),
             registry=r,
         )
+        self.guardian_actions = Counter(
+            "syncflow_guardian_actions",
+            "MarginGuardian actions (pauses, rollbacks, bid moves, flags), by rule.",
+            ["rule"],
+            registry=r,
+        )
+        self.chaos_tests = Counter(
+            "synctwin_chaos_tests",
+            "Chaos-suite tests run, by test and result (passed or failed).",
+            ["test", "result"],
+            registry=r,
+        )
         self._start_series_at_zero()
+        for rule in GUARDIAN_RULES:
+            self.guardian_actions.labels(rule=rule)
+        for test in CHAOS_TESTS:
+            for result in ("passed", "failed"):
+                self.chaos_tests.labels(test=test, result=result)
 
     def _start_series_at_zero(self) -> None:
         """Export every known label set at 0 from the start: a series born at 1 is invisible to
@@ -135,6 +154,14 @@ class PrometheusMetrics:
 
     def count_decision(self, approved: bool) -> None:
         self.twin_gate_decisions.labels(outcome="approved" if approved else "rejected").inc()
+
+    def count_guardian_action(self, rule: str) -> None:
+        """MarginGuardian's GuardianMetrics."""
+        self.guardian_actions.labels(rule=rule).inc()
+
+    def count_chaos_test(self, test: str, passed: bool) -> None:
+        """The chaos suite's ChaosMetrics."""
+        self.chaos_tests.labels(test=test, result="passed" if passed else "failed").inc()
 
     def render(self) -> tuple[bytes, str]:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

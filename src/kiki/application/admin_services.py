@@ -25,11 +25,20 @@ class AdminServices(ServicesBase):
         opened = False
         if sandbox:
             opened = self._sandbox().open_client(client_id, demo_accounts())
+            self._remember_sandbox_campaigns(client_id)
         try:
             platforms = tuple(p.gateway.platforms(client_id))
         except UnknownClientError:
             platforms = ()
         return ClientAttached(client_id, tenant_id, platforms, opened)
+
+    def _remember_sandbox_campaigns(self, client_id: str) -> None:
+        """Keep the campaigns a sandbox client opened with, so that every client-wide pass
+        (the guardian, the chaos suite, ``campaigns list``) knows the client."""
+        p = self.ports
+        view = self._sandbox().show(client_id, window_s=3600.0)
+        for campaign in view.campaigns:
+            p.campaigns.remember(campaign.state, at=p.clock.now())
 
     def clients(self, tenant_id: str | None = None) -> list[str]:
         return self.ports.directory.clients(tenant_id)

@@ -15,6 +15,7 @@ from kiki.core.clock import Clock
 from kiki.platforms.ports import Gateway
 from kiki.platforms.sandbox.ports import FaultInjector, SandboxControls
 from kiki.settings import Settings
+from kiki.syncflow.guardian_ports import GuardianMetrics, GuardianSettingsStore, GuardMemoryStore
 from kiki.syncflow.ports import (
     ClientConfigStore,
     ClientStates,
@@ -26,12 +27,13 @@ from kiki.syncflow.ports import ValueSource as LtvSource
 from kiki.syncledger.ports import Ledger
 from kiki.syncnotify.ports import Notifier
 from kiki.syncshield.ports import AuditLog
+from kiki.synctwin.chaos.ports import ChaosFanout, ChaosMetrics, TwinWorlds
 from kiki.synctwin.ports import BaselineBook, GateDecisionStore, GateMetrics
 from kiki.syncvalue.ports import ValueImporter, ValueSource
 from kiki.tenancy.ports import ClientDirectory, IdempotencyStore, TenantStore
 
 
-class Metrics(OptimizerMetrics, GateMetrics, Protocol):
+class Metrics(OptimizerMetrics, GateMetrics, GuardianMetrics, ChaosMetrics, Protocol):
     def count_cycle_failure(self, cause: str) -> None:
         """A cycle the scheduler saw fail, by a bounded cause."""
         ...
@@ -67,6 +69,10 @@ class Ports:
     campaigns: CampaignBook
     states: ClientStates  # ACTIVE, PAUSED or STUCK, outside the ledger tables
     leases: CycleLeases  # one cycle per client at a time, across processes and replicas
+    guardian_settings: GuardianSettingsStore  # MarginGuardian's per-client thresholds
+    guardian_memory: GuardMemoryStore  # what the guardian remembers per campaign
+    twins: TwinWorlds  # fresh in-process stores for the chaos suite's twins
+    chaos_fanout: ChaosFanout  # this process, or Ray
     sandbox: SandboxControls | None = None
     faults: FaultInjector | None = None
     probes: Mapping[str, Probe] = field(default_factory=dict)

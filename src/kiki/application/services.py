@@ -9,13 +9,22 @@ from __future__ import annotations
 
 from kiki.application.admin_services import AdminServices
 from kiki.application.campaign_services import CampaignServices
+from kiki.application.chaos_services import ChaosServices
 from kiki.application.flow_services import FlowServices
+from kiki.application.guardian_services import GuardianServices
 from kiki.application.money_services import MoneyServices
 from kiki.application.twin_services import TwinServices
 from kiki.application.value_services import ValueServices
 
 
 class Services(
-    FlowServices, MoneyServices, TwinServices, ValueServices, CampaignServices, AdminServices
+    FlowServices,
+    TwinServices,
+    ValueServices,
+    CampaignServices,
+    AdminServices,
+    MoneyServices,
+    ChaosServices,
+    GuardianServices,
 ):
     """The use cases of one built application; thread-safe (the entrypoints are threaded)."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiki.campaigns.domain import (
+    Bid,
     Campaign,
     CampaignChange,
     CampaignConfig,
@@ -31,7 +32,17 @@ from kiki.syncshield.ports import AuditLog
 
 CAMPAIGN_PAUSED = "CAMPAIGN_PAUSED"
 CAMPAIGN_RESUMED = "CAMPAIGN_RESUMED"
+CAMPAIGN_ROLLED_BACK = "CAMPAIGN_ROLLED_BACK"
+CAMPAIGN_BID_CHANGED = "CAMPAIGN_BID_CHANGED"
+CAMPAIGN_BUDGET_CHANGED = "CAMPAIGN_BUDGET_CHANGED"
 MANUAL = "MANUAL"
+_EVENTS = {
+    ChangeKind.PAUSED: CAMPAIGN_PAUSED,
+    ChangeKind.RESUMED: CAMPAIGN_RESUMED,
+    ChangeKind.ROLLED_BACK: CAMPAIGN_ROLLED_BACK,
+    ChangeKind.BID: CAMPAIGN_BID_CHANGED,
+    ChangeKind.BUDGET: CAMPAIGN_BUDGET_CHANGED,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +146,91 @@ def resume_campaign(
     return Campaign(state, None)
 
 
+def change_bid(
+    campaign_id: str,
+    bid: Bid,
+    *,
+    actor: str,
+    note: str | None = None,
+    figures: Mapping[str, Any] | None = None,
+    gateway: CampaignControl,
+    book: CampaignBook,
+    audit: AuditLog,
+    clock: Clock,
+) -> Campaign:
+    """Set the bid at the platform, then record who and why (kind BID, ``CAMPAIGN_BID_CHANGED``)."""
+    ref = locate(campaign_id, book=book)
+    before = _last_known(ref, book)
+    state = gateway.set_bid(ref, bid)
+    _record(
+        ref,
+        ChangeKind.BID,
+        before=before,
+        state=state,
+        actor=actor,
+        reason=None,
+        note=note,
+        figures=figures or {},
+        book=book,
+        audit=audit,
+        clock=clock,
+    )
+    return Campaign(state)
+
+
+def roll_back_campaign(
+    campaign_id: str,
+    to: CampaignConfig,
+    *,
+    actor: str,
+    reason: PauseReason | None = None,
+    note: str | None = None,
+    figures: Mapping[str, Any] | None = None,
+    gateway: CampaignControl,
+    book: CampaignBook,
+    audit: AuditLog,
+    clock: Clock,
+) -> Campaign:
+    """Return the campaign's budget and bid to ``to`` (its status stays): budget first, then bid,
+    recorded as one ROLLED_BACK change (``CAMPAIGN_ROLLED_BACK``). If the bid fails after the
+    budget went through, the budget step is recorded (kind BUDGET, same actor) and the error
+    raised, so a retry finds the same target and finishes the rollback."""
+    ref = locate(campaign_id, book=book)
+    before = _last_known(ref, book)
+    state = gateway.set_campaign_budget(ref, to.daily_budget)
+    try:
+        state = gateway.set_bid(ref, to.bid)
+    except PlatformError:
+        _record(
+            ref,
+            ChangeKind.BUDGET,
+            before=before,
+            state=state,
+            actor=actor,
+            reason=reason,
+            note="rollback: budget restored, bid not yet",
+            figures=figures or {},
+            book=book,
+            audit=audit,
+            clock=clock,
+        )
+        raise
+    _record(
+        ref,
+        ChangeKind.ROLLED_BACK,
+        before=before,
+        state=state,
+        actor=actor,
+        reason=reason,
+        note=note,
+        figures=figures or {},
+        book=book,
+        audit=audit,
+        clock=clock,
+    )
+    return Campaign(state)
+
+
 def locate(campaign_id: str, *, book: CampaignBook) -> CampaignRef:
     """The campaign's client and platform, from the book; CampaignNotFoundError if unseen."""
     check_campaign_id(campaign_id)
@@ -198,7 +294,7 @@ def _record(
     )
     audit.append(
         AuditEvent(
-            event_type=CAMPAIGN_PAUSED if kind is ChangeKind.PAUSED else CAMPAIGN_RESUMED,
+            event_type=_EVENTS[kind],
             at=now,
             client_id=ref.client_id,
             campaign_id=ref.campaign_id,

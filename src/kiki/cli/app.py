@@ -13,9 +13,11 @@ import typer
 from kiki.cli import (
     audit,
     campaigns,
+    chaos,
     clients,
     db,
     demo,
+    guardian,
     importer,
     ledger,
     optimize,
@@ -68,6 +70,8 @@ app.add_typer(importer.app, name="import")
 app.add_typer(value.app, name="value")
 app.add_typer(tenants.app, name="tenants")
 app.command("serve")(serve.serve)
+app.add_typer(guardian.app, name="guardian")
+app.add_typer(chaos.app, name="chaos")
 
 
 def exit_code(exc: KikiError) -> int:

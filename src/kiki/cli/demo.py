@@ -12,10 +12,13 @@ def demo(
         3.0, "--hours", min=0.5, max=72, help="Virtual hours to run after the spike."
     ),
 ) -> None:
-    """Six sandbox platforms, a +40 % Meta CPM spike, the optimiser reacting every 5 minutes.
+    """Six sandbox platforms, a +40 % Meta CPM spike, the optimiser reacting every 5 minutes;
+    then MarginGuardian: a CPM shock paused, a runaway stopped at 110 %, the chaos suite.
 
     Example: kiki demo --hours 6
     """
-    from kiki.cli.demo_story import tell  # noqa: PLC0415  # kiki --help must stay fast
+    from kiki.cli.demo_guardian import tell_guardian  # noqa: PLC0415  # kiki --help must stay fast
+    from kiki.cli.demo_story import tell  # noqa: PLC0415
 
     tell(CLIENT, hours)
+    tell_guardian()

@@ -28,3 +28,14 @@ class CampaignNotFoundError(PlatformError):
     def __init__(self, campaign_id: str) -> None:
         super().__init__(f"no campaign {campaign_id!r}")
         self.campaign_id = campaign_id
+
+
+class UnreadableFiguresError(PlatformError):
+    """A platform answered with figures that cannot be (missing, not finite, negative).
+
+    Adapters raise it while taking one campaign's figures and report that campaign's reading
+    as unreadable (``CampaignReading(state, None, problem)``) rather than as zeros."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(f"{field}: {detail}")
+        self.field = field

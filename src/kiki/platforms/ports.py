@@ -29,8 +29,13 @@ class PlatformReading:
 
 @dataclass(frozen=True, slots=True)
 class CampaignReading:
+    """A campaign and its figures. ``telemetry`` is None when the platform answered but its
+    figures for this campaign could not be taken (missing, not finite, negative, impossible):
+    ``problem`` says why. Such a reading is never to be read as zero spend."""
+
     state: CampaignState
-    telemetry: Telemetry
+    telemetry: Telemetry | None
+    problem: str | None = None
 
 
 class PlatformGateway(Protocol):

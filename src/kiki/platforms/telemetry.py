@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
+from kiki.platforms.errors import UnreadableFiguresError
 
 DAY_S = 86_400.0
 
@@ -80,3 +82,42 @@ class Telemetry:
     window_s: float
     as_of: datetime
     read_at: datetime
+
+
+def take_totals(
+    *,
+    spend_micros: object,
+    impressions: object,
+    clicks: object,
+    conversions: object,
+    revenue_micros: object = 0,
+) -> Totals:
+    """Totals from what an API answered; UnreadableFiguresError naming the first field that is
+    missing, not a finite number, or negative. Adapters call this per campaign."""
+    whole = {"spend": spend_micros, "impressions": impressions, "clicks": clicks}
+    whole["revenue"] = revenue_micros
+    taken: dict[str, int] = {}
+    for name, value in whole.items():
+        number = _finite(name, value)
+        if number != int(number):
+            raise UnreadableFiguresError(name, f"{value!r} is not a whole number")
+        taken[name] = int(number)
+    return Totals(
+        spend=Money(taken["spend"]),
+        impressions=taken["impressions"],
+        clicks=taken["clicks"],
+        conversions=_finite("conversions", conversions),
+        revenue=Money(taken["revenue"]),
+    )
+
+
+def _finite(name: str, value: object) -> float:
+    if value is None:
+        raise UnreadableFiguresError(name, "missing")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise UnreadableFiguresError(name, f"{value!r} is not a number")
+    if not math.isfinite(value):
+        raise UnreadableFiguresError(name, f"{value!r} is not finite")
+    if value < 0:
+        raise UnreadableFiguresError(name, f"{value!r} is negative")
+    return float(value)

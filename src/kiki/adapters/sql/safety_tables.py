@@ -20,7 +20,8 @@ client_states = sa.Table(
 cycle_leases = sa.Table(
     "cycle_leases",
     metadata,
-    sa.Column("client_id", sa.String(100), primary_key=True),
+    # a client id (up to 100 characters), or a named pass of one ("guardian:<client>")
+    sa.Column("client_id", sa.String(120), primary_key=True),
     sa.Column("holder", sa.String(64), nullable=False),
     sa.Column("token", sa.BigInteger(), nullable=False),
     sa.Column("expires_at", UtcDateTime(), nullable=False),

@@ -71,16 +71,25 @@ class ReportSpans:
 def span_figures(campaign: CampaignRecord, buckets: Iterable[HourStats], span: Span) -> Figures:
     """The campaign's figures over ``span``, its edge buckets prorated by time."""
     created_us, accrued_us = epoch_us(campaign.created_at), epoch_us(campaign.accrued_to)
-    total = Figures()
+    start_us, end_us = span.start_us, span.end_us
+    # summed field by field in bucket order: the same numbers as adding Figures, faster
+    spend = revenue = 0
+    impressions = clicks = conversions = 0.0
     for bucket in buckets:
         hour_start_us = bucket.hour * HOUR_US
-        covered_from = max(hour_start_us, created_us)
-        covered_to = min(hour_start_us + HOUR_US, accrued_us)
-        overlap = min(covered_to, span.end_us) - max(covered_from, span.start_us)
+        covered_from = hour_start_us if hour_start_us > created_us else created_us
+        hour_end_us = hour_start_us + HOUR_US
+        covered_to = hour_end_us if hour_end_us < accrued_us else accrued_us
+        overlap = min(covered_to, end_us) - max(covered_from, start_us)
         if overlap <= 0 or covered_to <= covered_from:
             continue
-        total += _prorated(bucket.figures, overlap, covered_to - covered_from)
-    return total
+        f = _prorated(bucket.figures, overlap, covered_to - covered_from)
+        spend += f.spend_micros
+        impressions += f.impressions
+        clicks += f.clicks
+        conversions += f.conversions
+        revenue += f.revenue_micros
+    return Figures(spend, impressions, clicks, conversions, revenue)
 
 
 def _prorated(figures: Figures, part: int, whole: int) -> Figures:

@@ -35,7 +35,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "cycle_leases",
-        sa.Column("client_id", sa.String(100), primary_key=True),
+        sa.Column("client_id", sa.String(120), primary_key=True),
         sa.Column("holder", sa.String(64), nullable=False),
         sa.Column("token", sa.BigInteger(), nullable=False),
         sa.Column("expires_at", UtcDateTime(), nullable=False),
