@@ -8,7 +8,9 @@ KikiError
 │   └── CycleInProgressError     another optimisation cycle holds the client's lock
 ├── platforms.errors.PlatformError
 │   ├── PlatformUnavailableError the platform API failed or timed out
-│   └── UnknownClientError       the gateway knows no such client
+│   ├── UnknownClientError       the gateway knows no such client
+│   ├── PlatformAuthError        bad token or no access to the account (not retried)
+│   └── PlatformDataError        a platform value KIKI cannot represent exactly
 ├── syncledger.errors.LedgerError
 │   └── TransferConflictError    a transfer id reused with different content
 ├── synctwin.errors.SyncTwinError
