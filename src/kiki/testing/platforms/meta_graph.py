@@ -4,9 +4,9 @@ Serves what the Meta adapter uses, as Meta shapes it: ``GET /act_{id}`` (currenc
 ``GET /act_{id}/campaigns`` (numbers as strings, cursor paging, ``adsets{…}`` expansion),
 ``GET /act_{id}/insights`` (campaign level, hourly breakdown), ``POST /act_{id}/campaigns``,
 ``GET``/``POST /{campaign_id}`` and ``POST /{adset_id}``. The access token travels in the
-query string. Each campaign shows one ad set (id: the campaign's followed by ``01``), which
-carries its bid amount. Errors: ``{"error": {"message", "type", "code", "error_subcode"}}``;
-an outage is code 2 (transient, HTTP 503), throttling code 80004 with the wait in
+query string or the ``Authorization`` header. Each campaign shows one ad set (id: the
+campaign's followed by ``01``), which carries its bid amount. Errors:
+``{"error": {"message", "type", "code", "error_subcode"}}``; an outage is code 2 (transient, HTTP 503), throttling code 80004 with the wait in
 ``x-business-use-case-usage`` (whole minutes, as Meta gives it).
 """
 
@@ -89,7 +89,8 @@ class FakeMetaGraph:
         return self._route(request.method, parts[1:], {**request.query, **request.form})
 
     def _authenticate(self, request: Request) -> None:
-        token = request.query.get("access_token")
+        header = request.headers.get("Authorization") or ""
+        token = request.query.get("access_token") or header.partition(" ")[2]
         if token != self.access_token:
             raise _GraphError(190, "Invalid OAuth access token - Cannot parse access token")
         if self.market.scenario.token_epoch(META) != self._epoch:

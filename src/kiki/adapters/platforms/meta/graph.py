@@ -1,14 +1,17 @@
 """Calls to Meta's Graph API through facebook-business, with its errors translated.
 
 The API object is built by hand (``FacebookAdsApi(FacebookSession(...))``), never with
-``FacebookAdsApi.init()``, whose crash reporter posts tracebacks to Meta. Every call goes
-through ``api.call`` so that the HTTP status is checked here: the SDK takes a 502 with an HTML
-body for a success. Messages carry Meta's error code and text only, never the request (its
-query string holds the access token).
+``FacebookAdsApi.init()``, whose crash reporter posts tracebacks to Meta. The access token
+travels in the ``Authorization`` header (Graph accepts ``OAuth <token>``), not in the query
+string where the SDK would put it. Every call goes through ``api.call`` so that the HTTP status
+is checked here: the SDK takes a 502 with an HTML body for a success. Messages carry Meta's
+error code and text only, never the request.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -50,10 +53,14 @@ class GraphClient:
         from facebook_business.api import FacebookAdsApi  # noqa: PLC0415  # kiki[meta], lazily
         from facebook_business.session import FacebookSession  # noqa: PLC0415
 
-        session = FacebookSession(
-            access_token=access_token, app_secret=app_secret, timeout=(5.0, timeout_s)
-        )
+        session = FacebookSession(timeout=(5.0, timeout_s))
         session.GRAPH = base_url.rstrip("/")  # this session only; the class keeps Meta's host
+        # The token goes in a header, not the query string the SDK would use: URLs end up in
+        # urllib3's debug log and in connection errors, headers do not.
+        session.requests.headers["Authorization"] = f"OAuth {access_token}"
+        if app_secret:
+            proof = hmac.new(app_secret.encode(), access_token.encode(), hashlib.sha256)
+            session.requests.params["appsecret_proof"] = proof.hexdigest()
         self._api = FacebookAdsApi(session, api_version=api_version)
         self._policy = policy
         self._sleep = sleep
