@@ -51,7 +51,7 @@ class _Wait(tenacity.wait.wait_base):
     def __init__(self, policy: RetryPolicy) -> None:
         self._policy = policy
         self._backoff = tenacity.wait_exponential_jitter(
-            initial=policy.initial_s, max=policy.max_backoff_s, jitter=policy.jitter_s
+            multiplier=policy.initial_s, max=policy.max_backoff_s, jitter=policy.jitter_s
         )
         self._jitter = tenacity.wait_random(0, policy.jitter_s)
 

@@ -6,8 +6,9 @@ Serves what the Meta adapter uses, as Meta shapes it: ``GET /act_{id}`` (currenc
 ``GET``/``POST /{campaign_id}`` and ``POST /{adset_id}``. The access token travels in the
 query string or the ``Authorization`` header. Each campaign shows one ad set (id: the
 campaign's followed by ``01``), which carries its bid amount. Errors:
-``{"error": {"message", "type", "code", "error_subcode"}}``; an outage is code 2 (transient, HTTP 503), throttling code 80004 with the wait in
-``x-business-use-case-usage`` (whole minutes, as Meta gives it).
+``{"error": {"message", "type", "code", "error_subcode"}}``; an outage is code 2 (transient,
+HTTP 503), throttling code 80004 with the wait in ``x-business-use-case-usage`` (whole
+minutes, as Meta gives it).
 """
 
 from __future__ import annotations

@@ -35,6 +35,10 @@ class FakeTokenEndpoint:
             epoch = self._issued.get(access_token)
         return epoch is not None and epoch == self.scenario.token_epoch(self.platform)
 
+    def issued(self) -> list[str]:
+        with self._lock:
+            return list(self._issued)
+
     def start(self) -> FakeTokenEndpoint:
         self._server.start()
         return self

@@ -89,6 +89,12 @@ class AdsClient:
         self._lock = threading.Lock()
         self.calls = 0
 
+    def close(self) -> None:
+        with self._lock:
+            services, self._services = list(self._services.values()), {}
+        for service in services:
+            service.transport.close()
+
     def search(self, customer_id: str, query: str, operation: str) -> list[Any]:
         """Every row of a GAQL query, through ``search_stream`` (one call however many rows)."""
 

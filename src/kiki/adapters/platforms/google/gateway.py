@@ -73,6 +73,13 @@ class GoogleGateway:
     def calls(self) -> int:
         return sum(c.calls for c in self._clients.values())
 
+    def close(self) -> None:
+        """Close every connection the adapter opened."""
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
+
     # -- PlatformGateway ---------------------------------------------------------------------
     def platforms(self, client_id: str) -> list[Platform]:
         return self._accounts.platforms(client_id)

@@ -82,6 +82,13 @@ class MetaGateway:
         """API calls made so far (the benchmark counts them)."""
         return sum(c.calls for c in self._clients.values())
 
+    def close(self) -> None:
+        """Close every connection the adapter opened."""
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
+
     # -- PlatformGateway ---------------------------------------------------------------------
     def platforms(self, client_id: str) -> list[Platform]:
         return self._accounts.platforms(client_id)
@@ -185,6 +192,7 @@ class MetaGateway:
     def set_campaign_budget(self, ref: CampaignRef, budget: Money) -> CampaignState:
         check_budget(budget)
         account = self._account(self._accounts.of_ref(ref))
+        to_steps(budget, account.step_micros, field="daily_budget", currency=account.currency)
         found = self._node(account, ref)
         if not found.own_budget:
             raise UnrepresentableAmountError(
@@ -240,7 +248,9 @@ class MetaGateway:
         return replace(found, status=target)
 
     def _post_budget(self, account: _Account, campaign_id: str, micros: int) -> None:
-        minor = micros // account.step_micros
+        minor = to_steps(
+            Money(micros), account.step_micros, field="daily_budget", currency=account.currency
+        )
         self._post(
             account,
             campaign_id,

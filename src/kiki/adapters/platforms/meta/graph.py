@@ -66,6 +66,9 @@ class GraphClient:
         self._sleep = sleep
         self.calls = 0
 
+    def close(self) -> None:
+        self._api._session.requests.close()  # the SDK offers no close
+
     def get(
         self,
         path: tuple[str, ...],
