@@ -13,6 +13,7 @@ from typing import Protocol
 from kiki.campaigns.ports import CampaignBook
 from kiki.core.clock import Clock
 from kiki.core.state import StateStore
+from kiki.platforms.connections import AdapterKind, ConnectionBook
 from kiki.platforms.ports import Gateway
 from kiki.platforms.sandbox.ports import FaultInjector, SandboxControls
 from kiki.settings import Settings
@@ -62,3 +63,5 @@ class Ports:
     probes: Mapping[str, Probe] = field(default_factory=dict)
     database: str = ""  # where the database is, for people (no password)
     closers: tuple[Callable[[], None], ...] = ()
+    connections: ConnectionBook | None = None  # which adapter serves each client's platforms
+    adapter_kinds: Mapping[str, AdapterKind] = field(default_factory=dict)

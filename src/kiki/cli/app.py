@@ -18,6 +18,7 @@ from kiki.cli import (
     importer,
     ledger,
     optimize,
+    platforms,
     sandbox,
     serve,
     tenants,
@@ -66,6 +67,7 @@ app.add_typer(importer.app, name="import")
 app.add_typer(value.app, name="value")
 app.add_typer(tenants.app, name="tenants")
 app.command("serve")(serve.serve)
+app.add_typer(platforms.app, name="platforms")
 
 
 def exit_code(exc: KikiError) -> int:
