@@ -58,12 +58,12 @@ def list_connections(
     from rich.console import Console  # noqa: PLC0415  # kiki --help must stay fast
 
     from kiki.cli.tables import connections_table  # noqa: PLC0415
-    from kiki.views import platforms  # noqa: PLC0415
+    from kiki.views import platforms as views  # noqa: PLC0415
 
     with services_from_env(quiet=True) as kiki:
         found = kiki.connections(client)
     if as_json:
-        echo_json(platforms.connections(found))
+        echo_json(views.connections(found))
         return
     Console().print(connections_table(found))
 
@@ -90,12 +90,12 @@ def check(
     Example: kiki platforms check acme
     """
     from kiki.cli.tables import check_lines  # noqa: PLC0415  # kiki --help must stay fast
-    from kiki.views import platforms  # noqa: PLC0415
+    from kiki.views import platforms as views  # noqa: PLC0415
 
     with services_from_env(quiet=True) as kiki:
         result = kiki.check_platforms(client)
     if as_json:
-        echo_json(platforms.check(result))
+        echo_json(views.check(result))
     elif not result.accounts:
         typer.echo(f"{result.client_id} has no connected platforms (all use KIKI_PLATFORMS)")
     else:
