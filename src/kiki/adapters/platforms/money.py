@@ -59,11 +59,16 @@ def micros_to_units(micros: int) -> Decimal:
 
 
 def micros_to_json_number(micros: int) -> float:
-    """Currency units as the JSON number Microsoft takes: the double nearest the decimal, whose
-    shortest repr is that decimal (exact for any amount under 2**53 micros)."""
-    if abs(micros) >= 2**53:
-        raise UnrepresentableAmountError("daily_budget", "is too large to send as a JSON number")
-    return float(micros_to_units(micros))
+    """Currency units as the JSON number Microsoft takes: the double whose shortest repr is the
+    exact decimal. A double holds 15 significant digits for sure, so amounts from a billion
+    units up are refused rather than sent rounded."""
+    exact = micros_to_units(micros)
+    number = float(exact)
+    if abs(micros) >= 10**15 or Decimal(repr(number)) != exact:
+        raise UnrepresentableAmountError(
+            "daily_budget", f"{exact} does not fit a JSON number exactly"
+        )
+    return number
 
 
 def to_steps(budget: Money, step_micros: int, *, field: str, currency: str) -> int:
@@ -73,7 +78,7 @@ def to_steps(budget: Money, step_micros: int, *, field: str, currency: str) -> i
         unit = "whole units" if step_micros == MICROS_PER_UNIT else "whole cents"
         raise UnrepresentableAmountError(
             field,
-            f"{budget.to_decimal()} {currency} is not a whole number of the platform's unit "
+            f"{budget.format(symbol='')} {currency} is not a whole number of the platform's unit "
             f"({unit}); KIKI will not round it",
         )
     return whole

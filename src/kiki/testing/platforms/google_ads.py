@@ -120,9 +120,11 @@ class FakeGoogleAds:
         def call(request: Any, context: grpc.ServicerContext) -> Any:
             client = self._pre(request, context, fn.__name__)
             try:
-                return fn(request, context, client)
+                answer = fn(request, context, client)
             except PlatformUnavailableError:
                 self._abort(context, grpc.StatusCode.UNAVAILABLE, None, "backend unavailable")
+            self.market.scenario.stall(GOOGLE)
+            return answer
 
         return call
 

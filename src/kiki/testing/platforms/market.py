@@ -48,6 +48,7 @@ class Scenario:
     calls: Counter[tuple[Platform, str]] = field(default_factory=Counter)
     _throttles: dict[Platform | None, list[float]] = field(default_factory=dict)
     _expiries: Counter[Platform] = field(default_factory=Counter)
+    _stalls: dict[Platform | None, list[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def throttle(
@@ -57,6 +58,19 @@ class Scenario:
         each asking the caller to wait ``retry_after_s``."""
         with self._lock:
             self._throttles.setdefault(platform, []).extend([retry_after_s] * times)
+
+    def stall_writes(self, times: int, *, seconds: float, platform: Platform | None = None) -> None:
+        """The next ``times`` writes are applied, then answered ``seconds`` late: a client
+        with a shorter timeout cannot know whether its write happened."""
+        with self._lock:
+            self._stalls.setdefault(platform, []).extend([seconds] * times)
+
+    def stall(self, platform: Platform) -> None:
+        """Called by a fake after applying a write: wait if a stall is due."""
+        with self._lock:
+            due = next((q.pop(0) for key in (platform, None) if (q := self._stalls.get(key))), 0.0)
+        if due > 0:
+            time.sleep(due)
 
     def expire_tokens(self, platform: Platform | None = None) -> None:
         """Every access token issued so far (for ``platform``, or all) stops working; OAuth

@@ -75,11 +75,14 @@ class FakeMetaGraph:
         operation = f"{request.method} {'/'.join(['{id}', *parts[2:]])}"
         throttled = self.market.scenario.served(META, operation)
         try:
-            return Response(body=self._answer(request, parts, throttled))
+            answer = Response(body=self._answer(request, parts, throttled))
+            if request.method == "POST":
+                self.market.scenario.stall(META)
         except _GraphError as exc:
             return _error(exc, throttled)
         except PlatformUnavailableError:
             return _error(_GraphError(2, "Service temporarily unavailable", status=503), None)
+        return answer
 
     def _answer(self, request: Request, parts: list[str], throttled: float | None) -> Any:
         if throttled is not None:

@@ -77,13 +77,16 @@ class FakeMicrosoftAds:
         operation = f"{request.method} {request.path.rsplit('/', 1)[-1]}"
         retry_after = self.market.scenario.served(MICROSOFT, operation)
         try:
-            return Response(body=self._answer(request, retry_after))
+            answer = Response(body=self._answer(request, retry_after))
+            if request.method == "PUT":
+                self.market.scenario.stall(MICROSOFT)
         except _FaultError as fault:
             headers = {"TrackingId": str(uuid.uuid4()), **fault.headers}
             return Response(status=fault.status, body=fault.body, headers=headers)
         except PlatformUnavailableError:
             body = {"Type": "ApiFaultDetail", "OperationErrors": [_error(0, "InternalError")]}
             return Response(status=503, body=body)
+        return answer
 
     def _answer(self, request: Request, retry_after: float | None) -> dict[str, Any]:
         if retry_after is not None:
