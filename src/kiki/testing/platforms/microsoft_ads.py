@@ -73,6 +73,7 @@ class FakeMicrosoftAds:
 
     def _serve(self, request: Request) -> Response:
         if request.path.startswith("/download/"):
+            self.market.scenario.served(MICROSOFT, "GET download")
             return self._download(request.path.removeprefix("/download/"))
         operation = f"{request.method} {request.path.rsplit('/', 1)[-1]}"
         retry_after = self.market.scenario.served(MICROSOFT, operation)
