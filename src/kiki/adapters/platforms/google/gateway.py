@@ -90,7 +90,11 @@ class GoogleGateway:
         telemetry = self._telemetry(connection, campaigns, window_s)
         frame = self._frame(campaigns, window_s)
         total = account_telemetry(telemetry.values(), frame)
-        return PlatformReading(Money(_budget(campaigns)), total.window.cac, total)
+        step = Money(1)
+        if campaigns:
+            client = self._client(connection)
+            step = Money(self._unit(client, connection.account_id, campaigns[0].currency))
+        return PlatformReading(Money(_budget(campaigns)), total.window.cac, total, step)
 
     def set_daily_budget(self, client_id: str, platform: Platform, budget: Money) -> None:
         check_budget(budget)

@@ -108,7 +108,8 @@ class MetaGateway:
             for c in campaigns
             if c.state.status is not CampaignStatus.REMOVED
         )
-        return PlatformReading(Money(budget), telemetry.window.cac, telemetry)
+        step = Money(account.step_micros)
+        return PlatformReading(Money(budget), telemetry.window.cac, telemetry, step)
 
     def set_daily_budget(self, client_id: str, platform: Platform, budget: Money) -> None:
         check_budget(budget)

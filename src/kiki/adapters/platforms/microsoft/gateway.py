@@ -95,7 +95,7 @@ class MicrosoftGateway:
         budget = sum(
             s.daily_budget.micros for s, _ in campaigns if s.status is not CampaignStatus.REMOVED
         )
-        return PlatformReading(Money(budget), total.window.cac, total)
+        return PlatformReading(Money(budget), total.window.cac, total, Money(STEP_MICROS))
 
     def set_daily_budget(self, client_id: str, platform: Platform, budget: Money) -> None:
         check_budget(budget)
