@@ -3,6 +3,9 @@
 PostgreSQL and Redis URLs come from KIKI_TEST_POSTGRES_URL and KIKI_TEST_REDIS_URL (defaults:
 the servers on 127.0.0.1). Outside CI a missing server skips its tests with the reason; under
 CI=true it fails them.
+
+Tests never leave loopback: ``tests.loopback_guard`` makes any socket connection from this
+process to an address outside 127.0.0.0/8, ::1 or a Unix socket raise before it is attempted.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kiki.adapters.sql.engine import make_engine, upgrade
+from tests.loopback_guard import guard_sockets
+
+guard_sockets()
 
 POSTGRES_URL = os.environ.get("KIKI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("KIKI_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -1,13 +1,15 @@
 """The one place that picks adapters: ``build(settings)`` returns the wired ``Services``.
 
-Entrypoints receive ``Services`` and see ports only; the platform gateway is chosen by
-``KIKI_PLATFORMS`` from ``GATEWAYS``, so a new platform adapter registers there and nowhere else.
+Entrypoints receive ``Services`` and see ports only. Platform adapters are registered in
+``GATEWAYS`` and nowhere else: each client's platform goes to the adapter its connection names
+(``kiki platforms connect``), or to the default, ``KIKI_PLATFORMS``. Adapters other than the
+default are built when first used, so an SDK loads only in a process that needs it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -16,10 +18,12 @@ from sqlalchemy.engine import Engine
 from kiki.adapters.memory.notify import ConsoleNotifier, FanoutNotifier
 from kiki.adapters.memory.sandbox_store import InMemorySandboxStore
 from kiki.adapters.memory.twins import MemoryTwinWorlds
+from kiki.adapters.platforms.registry import AdapterSet, GatewayKind, PlatformAdapters
 from kiki.adapters.prometheus import PrometheusMetrics
 from kiki.adapters.sql.audit import SqlAuditLog
 from kiki.adapters.sql.campaign_book import SqlCampaignBook
 from kiki.adapters.sql.client_config import SqlClientConfigStore
+from kiki.adapters.sql.connections import SqlConnectionBook
 from kiki.adapters.sql.engine import make_engine, upgrade
 from kiki.adapters.sql.gate_decisions import SqlBaselineSource, SqlGateDecisionStore
 from kiki.adapters.sql.guardian import SqlGuardianSettingsStore, SqlGuardMemoryStore
@@ -37,7 +41,9 @@ from kiki.application.services import Services
 from kiki.application.values import ClientValues
 from kiki.core.clock import Clock, SystemClock
 from kiki.core.errors import ConfigurationError
-from kiki.platforms.ports import Gateway
+from kiki.core.platform import Platform
+from kiki.platforms.connections import ConnectionLookup, digits_account, sandbox_account
+from kiki.platforms.routing import NoValues, RoutingGateway, RoutingValues
 from kiki.platforms.sandbox.platform import SandboxPlatform
 from kiki.platforms.sandbox.store import SandboxStore
 from kiki.platforms.sandbox.values import SandboxValues
@@ -52,22 +58,15 @@ if TYPE_CHECKING:
     from kiki.adapters.grpc_clients import RemoteService
 
 
-@dataclass(frozen=True)
-class PlatformAdapters:
-    """What a gateway factory gives bootstrap: the gateway, and the sandbox's own controls
-    and LTV model when the adapter is the sandbox."""
-
-    gateway: Gateway
-    ltv_fallback: LtvSource
-    sandbox: SandboxPlatform | None
-    close: Callable[[], None]
-
-
-GatewayFactory = Callable[[Settings, Clock, "SandboxStore | None"], PlatformAdapters]
 MEMORY = "memory"
 
 
-def _sandbox(settings: Settings, clock: Clock, given: SandboxStore | None) -> PlatformAdapters:
+def _sandbox(
+    settings: Settings,
+    clock: Clock,
+    connections: ConnectionLookup,  # noqa: ARG001  # the sandbox keeps accounts per client
+    given: SandboxStore | None = None,
+) -> PlatformAdapters:
     """The sandbox on its own database, or in this process when ``sandbox_url`` is ``memory``
     (tests: nothing survives the process), or on the store a test hands in."""
     store: SandboxStore
@@ -95,7 +94,43 @@ def _nothing() -> None:
     pass
 
 
-GATEWAYS: dict[str, GatewayFactory] = {"sandbox": _sandbox}
+def _meta(settings: Settings, clock: Clock, connections: ConnectionLookup) -> PlatformAdapters:
+    from kiki.adapters.platforms.meta.gateway import MetaGateway  # noqa: PLC0415  # kiki[meta]
+
+    gateway = MetaGateway(settings, clock, connections, sleep=clock.sleep)
+    return PlatformAdapters(gateway, NoValues(), None, gateway.close)
+
+
+def _google(settings: Settings, clock: Clock, connections: ConnectionLookup) -> PlatformAdapters:
+    from kiki.adapters.platforms.google.gateway import GoogleGateway  # noqa: PLC0415
+
+    gateway = GoogleGateway(settings, clock, connections, sleep=clock.sleep)
+    return PlatformAdapters(gateway, NoValues(), None, gateway.close)
+
+
+def _microsoft(settings: Settings, clock: Clock, connections: ConnectionLookup) -> PlatformAdapters:
+    from kiki.adapters.platforms.microsoft.gateway import MicrosoftGateway  # noqa: PLC0415
+
+    gateway = MicrosoftGateway(settings, clock, connections, sleep=clock.sleep)
+    return PlatformAdapters(gateway, NoValues(), None, gateway.close)
+
+
+GATEWAYS: dict[str, GatewayKind] = {
+    "sandbox": GatewayKind(_sandbox, None, sandbox_account),
+    "meta": GatewayKind(_meta, frozenset({Platform.META}), digits_account("act_")),
+    "google": GatewayKind(_google, frozenset({Platform.GOOGLE}), digits_account(length=10)),
+    "microsoft": GatewayKind(_microsoft, frozenset({Platform.MICROSOFT}), digits_account()),
+}
+
+
+def _sandbox_kind(store: SandboxStore) -> GatewayKind:
+    """The sandbox on a store handed in (a test restarting the application keeps the simulated
+    platforms' state across the restart this way)."""
+
+    def build(settings: Settings, clock: Clock, connections: ConnectionLookup) -> PlatformAdapters:
+        return _sandbox(settings, clock, connections, store)
+
+    return replace(GATEWAYS["sandbox"], build=build)
 
 
 def build(
@@ -114,8 +149,8 @@ def build(
     Raises ConfigurationError for an unknown ``platforms`` adapter, or a remote component's
     address without ``remote_api_key``.
     """
-    factory = GATEWAYS.get(settings.platforms.strip().lower())
-    if factory is None:
+    default = settings.platforms.strip().lower()
+    if default not in GATEWAYS:
         raise ConfigurationError(
             f"platforms (KIKI_PLATFORMS): unknown adapter {settings.platforms!r}; "
             f"known: {', '.join(sorted(GATEWAYS))}"
@@ -124,7 +159,12 @@ def build(
     clock = clock or SystemClock()
     engine = make_engine(settings.resolved_database_url())
     upgrade(engine)
-    platforms = factory(settings, clock, sandbox_store)
+    connections = SqlConnectionBook(engine)
+    kinds = GATEWAYS
+    if sandbox_store is not None:
+        kinds = {**GATEWAYS, "sandbox": _sandbox_kind(sandbox_store)}
+    adapters = AdapterSet(kinds, settings, clock, connections)
+    platforms = adapters.get(default)
     value_source = SqlValueSource(engine)
     probes: dict[str, Probe] = {"database": lambda: _reachable(engine)}
     fanout: list[Notifier] = list(notifiers)
@@ -134,7 +174,9 @@ def build(
         from kiki.adapters.notify.apprise import AppriseNotifier  # noqa: PLC0415  # heavy
 
         fanout.append(AppriseNotifier(settings.notify_urls))
-    values = ClientValues(value_source, platforms.ltv_fallback)
+    ltv_fallback = RoutingValues(connections, adapters.values, default=default)
+    gateway = RoutingGateway(connections, adapters.gateway, default=default)
+    values = ClientValues(value_source, ltv_fallback)
     optimizer_values: LtvSource = values
     ledger: Ledger = SqlLedger(engine)
     if remotes:
@@ -156,10 +198,10 @@ def build(
     ports = Ports(
         settings=settings,
         clock=clock,
-        gateway=platforms.gateway,
+        gateway=gateway,
         values=value_source,
         value_importer=SqlValueImporter(engine),
-        ltv_fallback=platforms.ltv_fallback,
+        ltv_fallback=ltv_fallback,
         optimizer_values=optimizer_values,
         ledger=ledger,
         audit=SqlAuditLog(engine),
@@ -183,8 +225,10 @@ def build(
         faults=platforms.sandbox,
         probes=probes,
         database=engine.url.render_as_string(hide_password=True),
+        connections=connections,
+        adapter_kinds={name: kind.kind(name) for name, kind in GATEWAYS.items()},
         closers=(
-            platforms.close,
+            adapters.close,
             engine.dispose,
             *(channel.close for channel in channels),
         ),

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -131,6 +131,50 @@ class Settings(BaseSettings):
     remote_timeout_s: float = Field(
         default=5.0, gt=0, description="deadline of each call to a remote component"
     )
+
+    # Real platform adapters (kiki[meta], kiki[google], kiki[microsoft]): endpoints default to
+    # the vendors' hosts; credentials come from here (the environment) or from the section of
+    # secrets_file a connection names, and are never stored in the database.
+    secrets_file: Path | None = Field(
+        default=None, description="TOML file of credentials, one section per connection name"
+    )
+    platform_timeout_s: float = Field(default=30.0, gt=0, le=600, description="per API call")
+    platform_retry_attempts: int = Field(default=5, ge=1, le=20)
+    platform_retry_budget_s: float = Field(
+        default=60.0, gt=0, le=3600, description="time a call may spend waiting on retries"
+    )
+    meta_graph_url: str = "https://graph.facebook.com"
+    meta_api_version: str = "v26.0"
+    meta_access_token: SecretStr | None = None
+    meta_app_secret: SecretStr | None = Field(default=None, description="adds appsecret_proof")
+    meta_conversion_action_types: list[str] = Field(
+        default_factory=lambda: ["offsite_conversion.fb_pixel_purchase"]
+    )
+    meta_revenue_action_types: list[str] = Field(
+        default_factory=lambda: ["offsite_conversion.fb_pixel_purchase"]
+    )
+    google_ads_endpoint: str = "googleads.googleapis.com:443"
+    google_ads_root_certs: Path | None = Field(
+        default=None, description="PEM file of roots to trust for the endpoint (default: system)"
+    )
+    google_ads_token_url: str = "https://oauth2.googleapis.com/token"  # noqa: S105  # a URL
+    google_ads_developer_token: SecretStr | None = None
+    google_ads_client_id: str | None = None
+    google_ads_client_secret: SecretStr | None = None
+    google_ads_refresh_token: SecretStr | None = None
+    google_ads_login_customer_id: str | None = None
+    google_ads_move_shared_budgets: bool = Field(
+        default=False, description="let KIKI change budgets shared by several campaigns"
+    )
+    microsoft_ads_url: str = "https://campaign.api.bingads.microsoft.com"
+    microsoft_reporting_url: str = "https://reporting.api.bingads.microsoft.com"
+    microsoft_token_url: str = "https://login.microsoftonline.com/common/oauth2/v2.0/token"  # noqa: S105  # a URL
+    microsoft_developer_token: SecretStr | None = None
+    microsoft_client_id: str | None = None
+    microsoft_client_secret: SecretStr | None = None
+    microsoft_refresh_token: SecretStr | None = None
+    microsoft_customer_id: str | None = None
+    microsoft_report_poll_s: float = Field(default=2.0, gt=0, le=60)
 
     @field_validator("database_url")
     @classmethod

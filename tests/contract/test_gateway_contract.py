@@ -1,7 +1,9 @@
 """One contract for the gateway ports (accounts, campaign readings, campaign control), written
 against ``Gateway`` alone so that real platform adapters on local fake servers can run it too.
 
-Here it runs against SandboxPlatform on the in-process store, SQLite and PostgreSQL.
+Here it runs against SandboxPlatform on the in-process store, SQLite and PostgreSQL, and
+against the Meta, Google Ads and Microsoft Advertising adapters on their fakes (whose budgets
+are whole cents: amounts here are written in the platform's unit, ``subject.units``).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,10 +24,13 @@ from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms import CampaignNotFoundError, Gateway, UnknownClientError
+from kiki.platforms.errors import UnrepresentableAmountError
 from kiki.platforms.sandbox.accounts import demo_accounts
 from kiki.platforms.sandbox.platform import SandboxPlatform
 from kiki.platforms.sandbox.store import SandboxStore
+from kiki.testing.platforms.servers import FakePlatforms
 from tests.conftest import postgres_schema
+from tests.live import live_gateway
 
 HOUR_S = 3600.0
 
@@ -36,9 +42,14 @@ class GatewayUnderTest:
     gateway: Gateway
     client_id: str
     advance: Callable[[float], object]
+    unit_micros: int = 1  # the platform's smallest budget step
 
     def any_platform(self) -> Platform:
         return self.gateway.platforms(self.client_id)[0]
+
+    def units(self, count: int) -> Money:
+        """``count`` of the platform's budget unit (micros on the sandbox, cents on the fakes)."""
+        return Money(count * self.unit_micros)
 
 
 def sandbox(store: SandboxStore) -> GatewayUnderTest:
@@ -48,9 +59,31 @@ def sandbox(store: SandboxStore) -> GatewayUnderTest:
     return GatewayUnderTest(platform, "acme", clock.advance)
 
 
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module")
+def fakes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakePlatforms]:
+    with FakePlatforms(workdir=tmp_path_factory.mktemp("fakes")) as started:
+        yield started
+
+
+LIVE = {"meta": Platform.META, "google": Platform.GOOGLE, "microsoft": Platform.MICROSOFT}
+
+
+@pytest.fixture(
+    params=[
+        "memory",
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        *LIVE,
+    ]
+)
 def subject(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GatewayUnderTest]:
-    if request.param == "memory":
+    if request.param in LIVE:
+        started: Any = request.getfixturevalue("fakes")
+        live = live_gateway(started, LIVE[request.param])
+        clock: Any = started.market.clock
+        yield GatewayUnderTest(live.gateway, live.client_id, clock.advance, unit_micros=10_000)
+        live.close()
+    elif request.param == "memory":
         yield sandbox(InMemorySandboxStore())
     elif request.param == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path}/sandbox.sqlite3")
@@ -82,9 +115,9 @@ def test_an_unknown_client_is_refused_by_every_call(subject: GatewayUnderTest) -
         lambda: gateway.platforms("nobody"),
         lambda: gateway.read("nobody", platform, window_s=HOUR_S),
         lambda: gateway.read_campaigns("nobody", platform, window_s=HOUR_S),
-        lambda: gateway.set_daily_budget("nobody", platform, Money(1)),
+        lambda: gateway.set_daily_budget("nobody", platform, subject.units(1)),
         lambda: gateway.create_campaign(
-            "nobody", platform, name="x", daily_budget=Money(1), bid=Bid()
+            "nobody", platform, name="x", daily_budget=subject.units(1), bid=Bid()
         ),
     ]
     for call in calls:
@@ -119,16 +152,17 @@ def test_setting_a_daily_budget_is_absolute_and_repeating_it_changes_nothing(
 def test_a_daily_budget_is_split_over_the_campaigns_to_the_micro(subject: GatewayUnderTest) -> None:
     gateway, client, platform = subject.gateway, subject.client_id, subject.any_platform()
     gateway.create_campaign(
-        client, platform, name="second", daily_budget=Money(33_333_333), bid=Bid()
+        client, platform, name="second", daily_budget=subject.units(33_333_333), bid=Bid()
     )
     paused = gateway.create_campaign(
-        client, platform, name="paused", daily_budget=Money(10_000_001), bid=Bid()
+        client, platform, name="paused", daily_budget=subject.units(10_000_001), bid=Bid()
     )
     gateway.pause(paused.ref, PauseReason.MANUAL)
     for target in (1_000_000_007, 987_654_321, 10_000_001, 0):
-        gateway.set_daily_budget(client, platform, Money(target))
-        assert live_budget_micros(subject, platform) == target
-        assert gateway.read(client, platform, window_s=HOUR_S).daily_budget == Money(target)
+        gateway.set_daily_budget(client, platform, subject.units(target))
+        assert live_budget_micros(subject, platform) == subject.units(target).micros
+        reading = gateway.read(client, platform, window_s=HOUR_S)
+        assert reading.daily_budget == subject.units(target)
     assert all(
         r.state.daily_budget.micros >= 0
         for r in gateway.read_campaigns(client, platform, window_s=HOUR_S)
@@ -165,7 +199,7 @@ def test_a_created_campaign_is_active_with_its_budget_and_bid(subject: GatewayUn
         client, platform, name="Spring sale", daily_budget=Money(75_500_000), bid=bid
     )
     other = gateway.create_campaign(
-        client, platform, name="Other", daily_budget=Money(1), bid=Bid()
+        client, platform, name="Other", daily_budget=subject.units(1), bid=Bid()
     )
     assert created.status is CampaignStatus.ACTIVE
     assert (created.name, created.daily_budget, created.bid) == (
@@ -196,7 +230,9 @@ def test_campaign_readings_cover_every_campaign_of_the_account(subject: GatewayU
 
 def test_pause_and_resume_are_idempotent(subject: GatewayUnderTest) -> None:
     gateway, client, platform = subject.gateway, subject.client_id, subject.any_platform()
-    ref = gateway.create_campaign(client, platform, name="c", daily_budget=Money(1), bid=Bid()).ref
+    ref = gateway.create_campaign(
+        client, platform, name="c", daily_budget=subject.units(1), bid=Bid()
+    ).ref
     assert gateway.pause(ref, PauseReason.CVR_DROP).status is CampaignStatus.PAUSED
     assert gateway.pause(ref, PauseReason.MANUAL).status is CampaignStatus.PAUSED
     assert gateway.resume(ref).status is CampaignStatus.ACTIVE
@@ -205,7 +241,9 @@ def test_pause_and_resume_are_idempotent(subject: GatewayUnderTest) -> None:
 
 def test_a_campaigns_bid_and_budget_are_set_absolutely(subject: GatewayUnderTest) -> None:
     gateway, client, platform = subject.gateway, subject.client_id, subject.any_platform()
-    ref = gateway.create_campaign(client, platform, name="c", daily_budget=Money(1), bid=Bid()).ref
+    ref = gateway.create_campaign(
+        client, platform, name="c", daily_budget=subject.units(1), bid=Bid()
+    ).ref
     bid = Bid(BidStrategy.MAX_CPC, Money(450_000))
     assert gateway.set_bid(ref, bid).bid == bid
     assert gateway.set_bid(ref, bid).bid == bid
@@ -226,7 +264,7 @@ def test_an_unknown_campaign_is_not_found(subject: GatewayUnderTest) -> None:
         lambda ref: gateway.pause(ref, PauseReason.MANUAL),
         gateway.resume,
         lambda ref: gateway.set_bid(ref, Bid()),
-        lambda ref: gateway.set_campaign_budget(ref, Money(1)),
+        lambda ref: gateway.set_campaign_budget(ref, subject.units(1)),
     ]
     elsewhere = None
     if len(platforms) > 1:
@@ -269,3 +307,18 @@ def test_a_paused_account_stops_spending(subject: GatewayUnderTest) -> None:
     assert before is not None
     assert after is not None
     assert after.today.spend == before.today.spend
+
+
+def test_an_amount_finer_than_the_platforms_unit_is_refused_not_rounded(
+    subject: GatewayUnderTest,
+) -> None:
+    if subject.unit_micros == 1:
+        pytest.skip("the sandbox takes any number of micros")
+    gateway, client, platform = subject.gateway, subject.client_id, subject.any_platform()
+    before = gateway.read_campaigns(client, platform, window_s=HOUR_S)
+    with pytest.raises(UnrepresentableAmountError, match="daily_budget"):
+        gateway.set_daily_budget(client, platform, Money(321_000_001))
+    with pytest.raises(UnrepresentableAmountError, match="daily_budget"):
+        gateway.set_campaign_budget(before[0].state.ref, Money(5_000))
+    after = gateway.read_campaigns(client, platform, window_s=HOUR_S)
+    assert [r.state for r in after] == [r.state for r in before]

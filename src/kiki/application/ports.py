@@ -12,6 +12,7 @@ from typing import Protocol
 
 from kiki.campaigns.ports import CampaignBook
 from kiki.core.clock import Clock
+from kiki.platforms.connections import AdapterKind, ConnectionBook
 from kiki.platforms.ports import Gateway
 from kiki.platforms.sandbox.ports import FaultInjector, SandboxControls
 from kiki.settings import Settings
@@ -78,3 +79,5 @@ class Ports:
     probes: Mapping[str, Probe] = field(default_factory=dict)
     database: str = ""  # where the database is, for people (no password)
     closers: tuple[Callable[[], None], ...] = ()
+    connections: ConnectionBook | None = None  # which adapter serves each client's platforms
+    adapter_kinds: Mapping[str, AdapterKind] = field(default_factory=dict)

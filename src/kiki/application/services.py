@@ -13,6 +13,7 @@ from kiki.application.chaos_services import ChaosServices
 from kiki.application.flow_services import FlowServices
 from kiki.application.guardian_services import GuardianServices
 from kiki.application.money_services import MoneyServices
+from kiki.application.platform_services import PlatformServices
 from kiki.application.twin_services import TwinServices
 from kiki.application.value_services import ValueServices
 
@@ -26,5 +27,6 @@ class Services(
     MoneyServices,
     ChaosServices,
     GuardianServices,
+    PlatformServices,
 ):
     """The use cases of one built application; thread-safe (the entrypoints are threaded)."""

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from kiki.application.codec import Codec
 from kiki.application.money_services import ClientView
+from kiki.application.platform_services import Connected
 from kiki.application.results import ClientAttached, ClientSettings, EfficiencyReport
 from kiki.application.services import Services
 from kiki.application.values import ValueAnswer
@@ -17,6 +18,8 @@ from kiki.campaigns.services import CampaignList
 from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
+from kiki.platforms.checks import PlatformCheck
+from kiki.platforms.connections import Connection
 from kiki.platforms.errors import CampaignNotFoundError
 from kiki.syncflow.domain.client_state import ClientStatus
 from kiki.syncflow.domain.report import CycleReport
@@ -276,6 +279,57 @@ class TenantServices:
             action=lambda: change(campaign_id, note=note),
             kind=Campaign,
         )
+
+    # -- platform connections ----------------------------------------------------------------
+    def connections(self, tenant: Tenant, client_id: str) -> list[Connection]:
+        return self.services.connections(self.client(tenant, client_id))
+
+    def connect(
+        self,
+        tenant: Tenant,
+        client_id: str,
+        platform: Platform | str,
+        *,
+        adapter: str,
+        account: str,
+        credentials: str | None,
+        key: str | None,
+    ) -> tuple[Connected, bool]:
+        client_id = self.client(tenant, client_id)
+        platform = Platform.parse(platform)
+        return self._idempotent(
+            tenant,
+            _required(key, "to connect a platform"),
+            "connect_platform",
+            request={
+                "client_id": client_id,
+                "platform": platform.value,
+                "adapter": adapter,
+                "account": account,
+                "credentials": credentials,
+            },
+            action=lambda: self.services.connect(
+                client_id, platform, adapter=adapter, account=account, credentials=credentials
+            ),
+            kind=Connected,
+        )
+
+    def disconnect(
+        self, tenant: Tenant, client_id: str, platform: Platform | str, *, key: str | None
+    ) -> tuple[Connection, bool]:
+        client_id = self.client(tenant, client_id)
+        platform = Platform.parse(platform)
+        return self._idempotent(
+            tenant,
+            _required(key, "to disconnect a platform"),
+            "disconnect_platform",
+            request={"client_id": client_id, "platform": platform.value},
+            action=lambda: self.services.disconnect(client_id, platform),
+            kind=Connection,
+        )
+
+    def check_platforms(self, tenant: Tenant, client_id: str) -> PlatformCheck:
+        return self.services.check_platforms(self.client(tenant, client_id))
 
     # -- internals ---------------------------------------------------------------------------
     def _idempotent(

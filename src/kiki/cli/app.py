@@ -21,6 +21,7 @@ from kiki.cli import (
     importer,
     ledger,
     optimize,
+    platforms,
     sandbox,
     serve,
     tenants,
@@ -72,6 +73,7 @@ app.add_typer(tenants.app, name="tenants")
 app.command("serve")(serve.serve)
 app.add_typer(guardian.app, name="guardian")
 app.add_typer(chaos.app, name="chaos")
+app.add_typer(platforms.app, name="platforms")
 
 
 def exit_code(exc: KikiError) -> int:

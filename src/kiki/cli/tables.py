@@ -8,6 +8,8 @@ from kiki.application.values import ValueAnswer
 from kiki.campaigns.domain import Campaign
 from kiki.core.money import Money
 from kiki.core.platform import Platform
+from kiki.platforms.checks import PlatformCheck
+from kiki.platforms.connections import Connection
 from kiki.platforms.sandbox.ports import SandboxView
 from kiki.syncflow.domain.plan import CyclePlan
 from kiki.syncflow.domain.report import CycleReport
@@ -176,3 +178,33 @@ def sandbox_tables(view: SandboxView) -> list[Table]:
             s.campaign_id, s.platform.display_name, s.name, status, s.daily_budget.format()
         )
     return [accounts, campaigns]
+
+
+def connections_table(items: list[Connection]) -> Table:
+    table = Table("client", "platform", "adapter", "account", "credentials", "connected")
+    for c in items:
+        table.add_row(
+            c.client_id,
+            c.platform.display_name,
+            c.adapter,
+            c.account_id,
+            c.credentials or "(environment)",
+            c.connected_at.strftime("%Y-%m-%d %H:%M UTC"),
+        )
+    return table
+
+
+def check_lines(result: PlatformCheck) -> list[str]:
+    """One line per connected account: what it holds, or why it cannot be read."""
+    lines = []
+    for a in result.accounts:
+        head = f"{a.platform.display_name} ({a.adapter}, account {a.account_id}):"
+        if a.problem is not None:
+            lines.append(f"{head} {a.problem}")
+            continue
+        lines.append(
+            f"{head} budget {_money(a.daily_budget)}/day, spend today {_money(a.spend_today)}, "
+            f"{a.conversions_today or 0:.2f} conversions today, "
+            f"{a.campaigns} campaigns ({a.active_campaigns} active)"
+        )
+    return lines

@@ -10,7 +10,9 @@ KikiError
 ├── platforms.errors.PlatformError
 │   ├── PlatformUnavailableError the platform API failed or timed out
 │   ├── UnknownClientError       the gateway knows no such client
-│   └── CampaignNotFoundError    the platform has no such campaign for the client
+│   ├── CampaignNotFoundError    the platform has no such campaign for the client
+│   ├── PlatformAuthError        bad token or no access to the account (not retried)
+│   └── PlatformDataError        a platform value KIKI cannot represent exactly
 ├── syncledger.errors.LedgerError
 │   ├── TransferConflictError    a transfer id reused with different content
 │   └── FencedOutError           the cycle's lease moved on: no further write or action

@@ -2,6 +2,8 @@
 
 from kiki.platforms.errors import (
     CampaignNotFoundError,
+    PlatformAuthError,
+    PlatformDataError,
     PlatformError,
     PlatformUnavailableError,
     UnknownClientError,
@@ -22,6 +24,8 @@ __all__ = [
     "CampaignReader",
     "CampaignReading",
     "Gateway",
+    "PlatformAuthError",
+    "PlatformDataError",
     "PlatformError",
     "PlatformGateway",
     "PlatformReading",

@@ -1,6 +1,6 @@
 """Errors a platform gateway raises; adapters translate SDK and HTTP errors into these."""
 
-from kiki.core.errors import KikiError
+from kiki.core.errors import InvalidInputError, KikiError
 from kiki.core.platform import Platform
 
 
@@ -39,3 +39,27 @@ class UnreadableFiguresError(PlatformError):
     def __init__(self, field: str, detail: str) -> None:
         super().__init__(f"{field}: {detail}")
         self.field = field
+
+
+class PlatformAuthError(PlatformError):
+    """The platform refused KIKI's credentials (``problem`` "bad token") or the account
+    (``problem`` "no access"). Never retried: the message says what to fix."""
+
+    def __init__(self, platform: Platform, problem: str, fix: str) -> None:
+        super().__init__(f"{platform.display_name}: {problem}: {fix}")
+        self.platform = platform
+        self.problem = problem
+        self.fix = fix
+
+
+class PlatformDataError(PlatformError):
+    """The platform reported something KIKI cannot represent exactly (money finer than a
+    micro, an unknown status); nothing is guessed or rounded."""
+
+
+class UnrepresentableAmountError(PlatformDataError, InvalidInputError):
+    """An amount the platform cannot take exactly (a fraction of a cent on a cents-only
+    budget, of a yen on a yen one): refused before anything is sent, never rounded."""
+
+    def __init__(self, field: str, rule: str) -> None:
+        InvalidInputError.__init__(self, field, rule)

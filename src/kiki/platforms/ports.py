@@ -8,7 +8,7 @@ when the client has no account there, and CampaignNotFoundError for an unknown c
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from kiki.campaigns.domain import Bid, CampaignRef, CampaignState, PauseReason
@@ -20,11 +20,14 @@ from kiki.platforms.telemetry import Telemetry
 @dataclass(frozen=True, slots=True)
 class PlatformReading:
     """One ad account: its daily budget (the sum over its campaigns that are not removed),
-    the CAC over the trailing window (None without conversions), and the telemetry behind it."""
+    the CAC over the trailing window (None without conversions), and the telemetry behind it.
+    ``budget_step`` is the smallest unit the platform takes a budget in (a cent on most real
+    platforms; a micro on the sandbox): a budget to set must be a whole number of it."""
 
     daily_budget: Money
     cac: Money | None
     telemetry: Telemetry | None = None
+    budget_step: Money = field(default_factory=lambda: Money(1))
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ PROTOS = (
     "kiki/v1/budget_optimizer.proto",
     "kiki/v1/synctwin.proto",
     "kiki/v1/campaigns.proto",
+    "kiki/v1/platforms.proto",
 )
 _IMPORT = re.compile(r"^from kiki\.v1 import (\w+_pb2)", re.MULTILINE)
 

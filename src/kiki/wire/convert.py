@@ -12,6 +12,8 @@ from kiki.campaigns.domain import Campaign
 from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
+from kiki.platforms.checks import PlatformCheck
+from kiki.platforms.connections import Connection
 from kiki.syncflow.domain.client_state import ClientStatus
 from kiki.syncflow.domain.plan import PlannedShift
 from kiki.syncflow.domain.report import CycleReport, ShiftOutcome
@@ -21,6 +23,7 @@ from kiki.synctwin.domain.simulation import SimulationResult
 from kiki.synctwin.services.launch_campaign import LaunchOutcome
 from kiki.wire.gen import budget_optimizer_pb2 as bo
 from kiki.wire.gen import campaigns_pb2 as cp
+from kiki.wire.gen import platforms_pb2 as pf
 from kiki.wire.gen import synctwin_pb2 as tw
 
 
@@ -270,4 +273,40 @@ def client_state_to(status: ClientStatus) -> bo.ClientState:
         state=status.state.value,
         reason=status.reason,
         since_unix_micros=None if status.since is None else instant_to(status.since),
+    )
+
+
+def connection_to(item: Connection, *, replaced: bool = False) -> pf.Connection:
+    return pf.Connection(
+        client_id=item.client_id,
+        platform=platform_to(item.platform),
+        adapter=item.adapter,
+        account_id=item.account_id,
+        credentials=item.credentials or "",
+        connected_at_unix_micros=instant_to(item.connected_at),
+        replaced=replaced,
+    )
+
+
+def platform_check_to(result: PlatformCheck) -> pf.CheckPlatformsResponse:
+    def micros(amount: Money | None) -> int | None:
+        return None if amount is None else amount.micros
+
+    return pf.CheckPlatformsResponse(
+        client_id=result.client_id,
+        ok=result.ok,
+        accounts=[
+            pf.AccountCheck(
+                platform=platform_to(a.platform),
+                adapter=a.adapter,
+                account_id=a.account_id,
+                problem=a.problem or "",
+                daily_budget_micros=micros(a.daily_budget),
+                spend_today_micros=micros(a.spend_today),
+                conversions_today=a.conversions_today,
+                campaigns=a.campaigns,
+                active_campaigns=a.active_campaigns,
+            )
+            for a in result.accounts
+        ],
     )

@@ -104,3 +104,29 @@ def test_allow_and_deny_lists_pick_the_enabled_platforms() -> None:
     )
     assert [p for p in Platform if config.enabled(p)] == [Platform.META]
     assert [p for p in Platform if OptimizerConfig().enabled(p)] == list(Platform)
+
+
+def test_a_shift_is_a_whole_number_of_both_platforms_budget_units() -> None:
+    cents, yen = 10_000, 1_000_000
+    rows = [
+        PlatformInput(Platform.META, Money(450 * M), Money(180 * M), Money(123_460_000), cents),
+        PlatformInput(Platform.GOOGLE, Money(480 * M), Money(150 * M), Money(500 * M), cents),
+        PlatformInput(Platform.TIKTOK, Money(420 * M), Money(105 * M), Money(500 * M), yen),
+    ]
+    [shift] = plan_cycle(rows, OptimizerConfig(), usage={}, now=NOW).shifts
+    assert shift.amount == Money(24_000_000)  # 20 % is $24.692; TikTok takes whole units
+    rows[2] = PlatformInput(Platform.TIKTOK, Money(420 * M), Money(105 * M), Money(500 * M), cents)
+    [shift] = plan_cycle(rows, OptimizerConfig(), usage={}, now=NOW).shifts
+    assert shift.amount == Money(24_690_000)
+
+
+def test_less_than_one_unit_to_move_holds_the_platform() -> None:
+    rows = [
+        PlatformInput(Platform.META, Money(450 * M), Money(180 * M), Money(40_000), 10_000),
+        PlatformInput(Platform.TIKTOK, Money(420 * M), Money(105 * M), Money(500 * M), 10_000),
+    ]
+    plan = plan_cycle(rows, OptimizerConfig(), usage={}, now=NOW)
+    assert plan.shifts == ()
+    assert [(h.platform, h.reason) for h in plan.holds] == [
+        (Platform.META, "less than one unit of the platforms' budgets")
+    ]

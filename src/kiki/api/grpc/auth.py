@@ -12,6 +12,8 @@ from kiki.application.tenancy import TenantServices
 from kiki.core.errors import ConfigurationError, InvalidInputError, KikiError, StorageError
 from kiki.platforms.errors import (
     CampaignNotFoundError,
+    PlatformAuthError,
+    PlatformDataError,
     PlatformUnavailableError,
     UnknownClientError,
 )
@@ -50,6 +52,8 @@ CODES: list[tuple[type[KikiError], grpc.StatusCode]] = [
     (StorageError, grpc.StatusCode.UNAVAILABLE),
     (PlatformUnavailableError, grpc.StatusCode.UNAVAILABLE),
     (ConfigurationError, grpc.StatusCode.FAILED_PRECONDITION),
+    (PlatformAuthError, grpc.StatusCode.FAILED_PRECONDITION),  # fix the credentials
+    (PlatformDataError, grpc.StatusCode.DATA_LOSS),
     (KikiError, grpc.StatusCode.INTERNAL),
 ]
 

@@ -9,18 +9,25 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from kiki.api.grpc.auth import ApiKeyInterceptor
-from kiki.api.grpc.servicers import BudgetOptimizerServicer, CampaignServicer, SyncTwinServicer
+from kiki.api.grpc.servicers import (
+    BudgetOptimizerServicer,
+    CampaignServicer,
+    PlatformServicer,
+    SyncTwinServicer,
+)
 from kiki.api.health import ServiceState
 from kiki.application.tenancy import TenantServices
-from kiki.wire.gen import budget_optimizer_pb2, campaigns_pb2, synctwin_pb2
+from kiki.wire.gen import budget_optimizer_pb2, campaigns_pb2, platforms_pb2, synctwin_pb2
 from kiki.wire.gen import budget_optimizer_pb2_grpc as bo_grpc
 from kiki.wire.gen import campaigns_pb2_grpc as cp_grpc
+from kiki.wire.gen import platforms_pb2_grpc as pf_grpc
 from kiki.wire.gen import synctwin_pb2_grpc as tw_grpc
 
 SERVICES = (
     budget_optimizer_pb2.DESCRIPTOR.services_by_name["BudgetOptimizerService"].full_name,
     synctwin_pb2.DESCRIPTOR.services_by_name["SyncTwinService"].full_name,
     campaigns_pb2.DESCRIPTOR.services_by_name["CampaignService"].full_name,
+    platforms_pb2.DESCRIPTOR.services_by_name["PlatformService"].full_name,
 )
 
 
@@ -48,6 +55,9 @@ def build_server(
     )
     cp_grpc.add_CampaignServiceServicer_to_server(  # type: ignore[no-untyped-call]
         CampaignServicer(tenancy), server
+    )
+    pf_grpc.add_PlatformServiceServicer_to_server(  # type: ignore[no-untyped-call]
+        PlatformServicer(tenancy), server
     )
     checker = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(checker, server)

@@ -15,6 +15,8 @@ from kiki.wire.gen import budget_optimizer_pb2 as bo
 from kiki.wire.gen import budget_optimizer_pb2_grpc as bo_grpc
 from kiki.wire.gen import campaigns_pb2 as cp
 from kiki.wire.gen import campaigns_pb2_grpc as cp_grpc
+from kiki.wire.gen import platforms_pb2 as pf
+from kiki.wire.gen import platforms_pb2_grpc as pf_grpc
 from kiki.wire.gen import synctwin_pb2 as tw
 from kiki.wire.gen import synctwin_pb2_grpc as tw_grpc
 
@@ -214,3 +216,46 @@ class CampaignServicer(cp_grpc.CampaignServiceServicer):
             key=request.idempotency_key or None,
         )
         return convert.campaign_to(campaign)
+
+
+class PlatformServicer(pf_grpc.PlatformServiceServicer):
+    def __init__(self, tenancy: TenantServices) -> None:
+        self.tenancy = tenancy
+
+    @translated
+    def ListConnections(
+        self, request: pf.ListConnectionsRequest, context: grpc.ServicerContext
+    ) -> pf.ListConnectionsResponse:
+        found = self.tenancy.connections(caller(), request.client_id)
+        return pf.ListConnectionsResponse(connections=[convert.connection_to(c) for c in found])
+
+    @translated
+    def Connect(self, request: pf.ConnectRequest, context: grpc.ServicerContext) -> pf.Connection:
+        done, _ = self.tenancy.connect(
+            caller(),
+            request.client_id,
+            convert.platform_from(request.platform),
+            adapter=request.adapter,
+            account=request.account,
+            credentials=request.credentials or None,
+            key=request.idempotency_key or None,
+        )
+        return convert.connection_to(done.connection, replaced=done.replaced is not None)
+
+    @translated
+    def Disconnect(
+        self, request: pf.DisconnectRequest, context: grpc.ServicerContext
+    ) -> pf.Connection:
+        gone, _ = self.tenancy.disconnect(
+            caller(),
+            request.client_id,
+            convert.platform_from(request.platform),
+            key=request.idempotency_key or None,
+        )
+        return convert.connection_to(gone)
+
+    @translated
+    def CheckPlatforms(
+        self, request: pf.CheckPlatformsRequest, context: grpc.ServicerContext
+    ) -> pf.CheckPlatformsResponse:
+        return convert.platform_check_to(self.tenancy.check_platforms(caller(), request.client_id))

@@ -27,6 +27,7 @@ from kiki.core.platform import Platform
 from kiki.tenancy.keys import Tenant
 from kiki.views import campaigns as campaign_views
 from kiki.views import flow, money, twin, value
+from kiki.views import platforms as platform_views
 
 _bearer = HTTPBearer(auto_error=False, description="A tenant's API key: `kiki tenants create`")
 
@@ -39,6 +40,13 @@ class CycleRequest(BaseModel):
 class OpenClientRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     client_id: str
+
+
+class ConnectRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    adapter: str
+    account: str
+    credentials: str | None = None
 
 
 class ReasonRequest(BaseModel):
@@ -182,6 +190,7 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
 
     _twin_and_value_routes(api, tenancy, changed)
     _campaign_routes(api, tenancy, changed)
+    _platform_routes(api, tenancy, changed)
     return api
 
 
@@ -284,6 +293,47 @@ def _campaign_routes(api: FastAPI, tenancy: TenantServices, changed: Changed) ->
             caller, client_id, campaign_id, note=body.reason, key=key
         )
         return changed(campaign_views.campaign(result), replayed)
+
+
+def _platform_routes(api: FastAPI, tenancy: TenantServices, changed: Changed) -> None:
+    @api.get("/v1/clients/{client_id}/platforms", tags=["platforms"])
+    def list_connections(caller: Caller, client_id: str) -> list[dict[str, Any]]:
+        """The client's platform connections; the others use the default adapter."""
+        return platform_views.connections(tenancy.connections(caller, client_id))
+
+    @api.put("/v1/clients/{client_id}/platforms/{platform}", tags=["platforms"])
+    def connect_platform(
+        caller: Caller,
+        client_id: str,
+        platform: str,
+        body: ConnectRequest,
+        key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        """Serve the client's platform through ``adapter`` on ``account``; audited."""
+        result, replayed = tenancy.connect(
+            caller,
+            client_id,
+            platform,
+            adapter=body.adapter,
+            account=body.account,
+            credentials=body.credentials,
+            key=key,
+        )
+        view = platform_views.connection(result.connection)
+        return changed(view | {"replaced": result.replaced is not None}, replayed)
+
+    @api.delete("/v1/clients/{client_id}/platforms/{platform}", tags=["platforms"])
+    def disconnect_platform(
+        caller: Caller, client_id: str, platform: str, key: IdempotencyKey = None
+    ) -> JSONResponse:
+        """Forget the connection: the platform goes back to the default adapter; audited."""
+        result, replayed = tenancy.disconnect(caller, client_id, platform, key=key)
+        return changed(platform_views.connection(result), replayed)
+
+    @api.get("/v1/clients/{client_id}/platforms/check", tags=["platforms"])
+    def check_platforms(caller: Caller, client_id: str) -> dict[str, Any]:
+        """Each connected account read once: what it holds, or why it cannot be read."""
+        return platform_views.check(tenancy.check_platforms(caller, client_id))
 
 
 def _aware(moment: datetime | None) -> datetime | None:

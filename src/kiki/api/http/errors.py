@@ -9,6 +9,8 @@ from fastapi.responses import JSONResponse
 from kiki.core.errors import ConfigurationError, InvalidInputError, KikiError, StorageError
 from kiki.platforms.errors import (
     CampaignNotFoundError,
+    PlatformAuthError,
+    PlatformDataError,
     PlatformUnavailableError,
     UnknownClientError,
 )
@@ -42,6 +44,8 @@ STATUS: list[tuple[type[KikiError], int, str]] = [
     (StorageError, 503, "unavailable"),
     (PlatformUnavailableError, 503, "platform_unavailable"),
     (ConfigurationError, 503, "not_configured"),
+    (PlatformAuthError, 502, "platform_refused"),  # the platform refused KIKI's credentials
+    (PlatformDataError, 502, "platform_data"),
     (KikiError, 500, "internal"),
 ]
 

@@ -18,6 +18,7 @@ class PlatformInput:
     ltv: Money | None
     cac: Money | None
     daily_budget: Money
+    budget_step_micros: int = 1  # the platform takes budgets in whole multiples of this
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class PlatformEfficiency:
     cac: Money
     efficiency: float  # LTV / CAC
     daily_budget: Money
+    budget_step_micros: int = 1
 
 
 def efficiency(ltv: Money, cac: Money) -> float | None:
@@ -47,7 +49,16 @@ def measurable(inputs: Sequence[PlatformInput]) -> tuple[list[PlatformEfficiency
         if value is None or not math.isfinite(value) or item.ltv is None or item.cac is None:
             left_out.append(item.platform)
             continue
-        kept.append(PlatformEfficiency(item.platform, item.ltv, item.cac, value, item.daily_budget))
+        kept.append(
+            PlatformEfficiency(
+                item.platform,
+                item.ltv,
+                item.cac,
+                value,
+                item.daily_budget,
+                item.budget_step_micros,
+            )
+        )
     return kept, left_out
 
 

@@ -10,6 +10,7 @@ Limits applied to each underperformer's shift, smallest wins:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -103,6 +104,12 @@ def plan_cycle(
             )
             if room is not None and amount.micros > room.micros:
                 amount, why = room, f"{best.platform.display_name} is at its ceiling"
+            # both platforms must take the amount exactly (cents at most real ones): whole units
+            unit = math.lcm(loser.budget_step_micros, best.budget_step_micros)
+            if amount.micros % unit:
+                amount = Money(amount.micros - amount.micros % unit)
+                if amount.micros == 0:
+                    why = "less than one unit of the platforms' budgets"
             if amount.micros <= 0:
                 holds.append(Hold(loser.platform, why))
                 continue

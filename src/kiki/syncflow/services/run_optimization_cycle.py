@@ -214,7 +214,15 @@ def _read_inputs(
         except KikiError as exc:
             errors[platform] = f"LTV/CAC unavailable: {exc}"
             ltv = cac = None
-        inputs.append(PlatformInput(platform, ltv, cac or reading.cac, reading.daily_budget))
+        inputs.append(
+            PlatformInput(
+                platform,
+                ltv,
+                cac or reading.cac,
+                reading.daily_budget,
+                reading.budget_step.micros,
+            )
+        )
     return inputs, errors
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,15 +81,22 @@ class Harness:
         self.services.close()
 
 
-def run_cli(workdir: Path, *args: str, timeout_s: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    workdir: Path,
+    *args: str,
+    timeout_s: float = 120,
+    env: Mapping[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """``kiki ARGS`` in a fresh process: cwd ``workdir``, data in ``workdir/data``, no other
-    ``KIKI_*`` settings from the caller's environment, a wide terminal and no colour."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KIKI_")}
-    env |= {"KIKI_DATA_DIR": str(workdir / "data"), "COLUMNS": "200", "NO_COLOR": "1"}
+    ``KIKI_*`` settings from the caller's environment (but those in ``env``), a wide terminal
+    and no colour."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("KIKI_")}
+    environment |= {"KIKI_DATA_DIR": str(workdir / "data"), "COLUMNS": "200", "NO_COLOR": "1"}
+    environment |= dict(env or {})
     return subprocess.run(  # noqa: S603  # our own CLI; the arguments come from the caller
         [sys.executable, "-m", "kiki", *args],
         cwd=workdir,
-        env=env,
+        env=environment,
         capture_output=True,
         text=True,
         timeout=timeout_s,

@@ -1,0 +1,1 @@
+"""Google Ads through google-ads (gRPC): kiki[google]."""

@@ -1,0 +1,1 @@
+"""Meta (Facebook and Instagram ads) through facebook-business: kiki[meta]."""
