@@ -273,6 +273,7 @@ def _candidate(
 
 
 def _pct(rate: Proportion) -> str:
+    """``9.98 % (83/832) [8.13 %, 12.11 %]``: two decimals, so 9.98 % never reads as 10 %."""
     if rate.value is None or rate.low is None or rate.high is None:
         return "n/a"
-    return f"{rate.value:.1%} [{rate.low:.1%}, {rate.high:.1%}]"
+    return f"{rate.value:.2%} ({rate.count}/{rate.total}) [{rate.low:.2%}, {rate.high:.2%}]"
