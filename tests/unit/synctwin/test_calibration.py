@@ -124,3 +124,10 @@ def test_per_client_and_overall() -> None:
     )
     body = report.to_dict()
     assert body["overall"]["outcomes"] == 1_000  # type: ignore[index]
+
+
+def test_bins_must_be_at_least_one() -> None:
+    with pytest.raises(ValueError, match="bins"):
+        calibrate([], bins=0)
+    [only] = calibrate([outcome(0.3, True)], bins=1).bins
+    assert (only.low, only.high, only.count) == (0.0, 1.0, 1)

@@ -74,3 +74,15 @@ def test_an_outcome_needs_a_confidence_in_zero_one(confidence: float) -> None:
 def test_breaking_even_is_not_profitable() -> None:
     assert not DecisionOutcome(0.9, Money(0)).profitable
     assert DecisionOutcome(0.9, Money(1)).profitable
+
+
+def test_a_proportion_describes_itself_with_two_decimals() -> None:
+    assert Proportion.of(94, 941).describe() == "9.99% (94/941) [8.23%, 12.07%]"
+    assert Proportion.of(0, 0).describe() == "n/a (no cases)"
+
+
+def test_refuses_what_has_no_interval_or_test() -> None:
+    with pytest.raises(ValueError, match="trial"):
+        wilson_interval(0, 0)
+    with pytest.raises(ValueError, match="successes"):
+        binomial_p_value(3, 2, 0.5)

@@ -163,3 +163,19 @@ def test_calibration_report_reads_the_store_per_client() -> None:
     assert only.clients[0] == report.clients[1]
     with pytest.raises(InvalidInputError, match="bins"):
         report_calibration(store=store, bins=0)
+
+
+def test_the_json_shape_adds_status_and_candidates(sqlite_engine: Engine) -> None:
+    world = World(sqlite_engine, 1_500)
+    body = world.tune().to_dict()
+    assert body["status"] == "PROPOSED"
+    assert body["scope"] == ALL_CLIENTS
+    assert len(body["candidates"]) > 100
+    with pytest.raises(InvalidInputError, match="default_threshold"):
+        tune_threshold(
+            store=world.store,
+            book=world.book,
+            audit=world.audit,
+            clock=world.clock,
+            default_threshold=1.0,
+        )

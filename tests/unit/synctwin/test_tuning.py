@@ -207,3 +207,16 @@ def test_replays_for_a_seed() -> None:
         return tune(outcomes, current=0.85)
 
     assert run() == run()
+
+
+def test_the_json_shape_holds_the_sweep_and_the_reasons() -> None:
+    body = tune(separable(20, 10), current=0.85).to_dict()
+    assert body["refusals"] == ["TOO_FEW_PROFITABLE", "TOO_FEW_LOSING"]
+    assert body["recommended"] is None
+    assert body["minimum"] == {"profitable": 73, "losing": 35}
+    assert body["current"]["threshold"] == 0.85  # type: ignore[index]
+    candidate, everything_rejected = body["candidates"]  # type: ignore[misc]
+    assert everything_rejected["threshold"] == 0.95
+    assert candidate["threshold"] == 0.05
+    assert candidate["net_micros"] == 10_000_000
+    assert candidate["false_negative_rate"]["rate"] == 0.0

@@ -65,6 +65,12 @@ class Proportion:
             return False
         return not self.low <= point <= self.high
 
+    def describe(self) -> str:
+        """``9.98 % (83/832) [8.13 %, 12.11 %]``: two decimals, so 9.98 % never reads as 10 %."""
+        if self.value is None or self.low is None or self.high is None:
+            return "n/a (no cases)"
+        return f"{self.value:.2%} ({self.count}/{self.total}) [{self.low:.2%}, {self.high:.2%}]"
+
     def to_dict(self) -> dict[str, object]:
         return {
             "count": self.count,
@@ -103,12 +109,11 @@ def minimum_trials(target: float, *, z: float = Z_95) -> int:
     """
     if not 0 < target < 1:
         raise InvalidInputError("target", "must be in (0, 1)")
-    n = math.floor(z * z * (1 - target) / target) + 1
-    # The closed form and the interval's own arithmetic could differ in the last float bit.
+    # Start two below the closed form and step up with the interval's own arithmetic, so the
+    # answer agrees with wilson_interval to the last float bit.
+    n = max(1, math.floor(z * z * (1 - target) / target) - 1)
     while wilson_interval(0, n, z=z)[1] >= target:
         n += 1
-    while n > 1 and wilson_interval(0, n - 1, z=z)[1] < target:
-        n -= 1
     return n
 
 

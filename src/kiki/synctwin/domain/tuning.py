@@ -106,8 +106,8 @@ class Tuning:
         if self.recommended is not None:
             r = self.recommended
             return (
-                f"threshold {r.threshold:.4f}: FN {_pct(r.false_negative_rate)}, "
-                f"FP {_pct(r.false_positive_rate)}, net {r.net.format(cents=True)} "
+                f"threshold {r.threshold:.4f}: FN {r.false_negative_rate.describe()}, "
+                f"FP {r.false_positive_rate.describe()}, net {r.net.format(cents=True)} "
                 f"over {self.outcomes} outcomes"
             )
         reasons = []
@@ -270,10 +270,3 @@ def _candidate(
         fn_target=fn_target,
         fp_target=fp_target,
     )
-
-
-def _pct(rate: Proportion) -> str:
-    """``9.98 % (83/832) [8.13 %, 12.11 %]``: two decimals, so 9.98 % never reads as 10 %."""
-    if rate.value is None or rate.low is None or rate.high is None:
-        return "n/a"
-    return f"{rate.value:.2%} ({rate.count}/{rate.total}) [{rate.low:.2%}, {rate.high:.2%}]"
