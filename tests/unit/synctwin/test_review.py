@@ -174,6 +174,9 @@ def test_a_calibrated_gate_held_at_085_alerts_and_recommends_a_lower_threshold()
     assert len(review.rejected) == sum(
         1 for d in decisions if not d.approved and d.at >= until - timedelta(days=7)
     )
+    assert review.calibration.outcomes == review.tuning.outcomes == 1_500
+    assert not review.calibration.miscalibrated
+    assert review.to_dict()["calibration"]["miscalibrated"] is False
     replay = weekly_review(store=store, since=until - timedelta(days=7), until=until, book=book)
     assert replay == review
 

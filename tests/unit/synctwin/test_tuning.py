@@ -9,6 +9,7 @@ import pytest
 
 from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
+from kiki.synctwin.domain.calibration import calibrate
 from kiki.synctwin.domain.outcomes import DecisionOutcome
 from kiki.synctwin.domain.tuning import Refusal, evaluate_threshold, sweep, tune
 from kiki.synctwin.testing import GateBehaviour, synthetic_outcomes
@@ -220,3 +221,20 @@ def test_the_json_shape_holds_the_sweep_and_the_reasons() -> None:
     assert candidate["threshold"] == 0.05
     assert candidate["net_micros"] == 10_000_000
     assert candidate["false_negative_rate"]["rate"] == 0.0
+
+
+def test_the_explanation_warns_when_the_confidence_is_not_a_probability() -> None:
+    optimistic = synthetic_outcomes(1_500, behaviour=GateBehaviour.OPTIMISTIC, seed=5)
+    tuning = tune(optimistic, current=0.85)
+    assert tuning.recommended is not None
+    warned = tuning.explain(calibrate(optimistic))
+    assert warned.startswith(tuning.explain())
+    assert "the confidence is miscalibrated" in warned
+    assert "not as a probability of profit" in warned
+    shrunk = synthetic_outcomes(2_000, behaviour=GateBehaviour.OVERCONFIDENT, seed=1)
+    refused = tune(shrunk, current=0.85).explain(calibrate(shrunk))
+    assert refused.startswith("no recommendation: no threshold keeps FN < 5% and FP < 10%")
+    assert "miscalibrated" in refused
+    calibrated = synthetic_outcomes(1_500, behaviour=GateBehaviour.CALIBRATED, seed=22)
+    plain = tune(calibrated, current=0.85)
+    assert plain.explain(calibrate(calibrated)) == plain.explain()

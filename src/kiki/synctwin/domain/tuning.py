@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
 from kiki.synctwin.domain.backtest import FN_TARGET, FP_TARGET, Confusion
+from kiki.synctwin.domain.calibration import Calibration
 from kiki.synctwin.domain.outcomes import DecisionOutcome, Proportion, minimum_trials
 
 
@@ -101,14 +102,16 @@ class Tuning:
     fn_target: float = FN_TARGET
     fp_target: float = FP_TARGET
 
-    def explain(self) -> str:
-        """One sentence saying what was recommended, or why nothing was."""
+    def explain(self, calibration: Calibration | None = None) -> str:
+        """One sentence saying what was recommended, or why nothing was; given the calibration
+        of the same outcomes, it also says when the confidence is not a probability."""
+        note = _calibration_note(calibration)
         if self.recommended is not None:
             r = self.recommended
             return (
                 f"threshold {r.threshold:.4f}: FN {r.false_negative_rate.describe()}, "
                 f"FP {r.false_positive_rate.describe()}, net {r.net.format(cents=True)} "
-                f"over {self.outcomes} outcomes"
+                f"over {self.outcomes} outcomes{note}"
             )
         reasons = []
         if Refusal.TOO_FEW_PROFITABLE in self.refusals:
@@ -127,7 +130,7 @@ class Tuning:
                 f"these {self.outcomes} outcomes: the confidence does not separate winners from "
                 "losers well enough"
             )
-        return "no recommendation: " + "; ".join(reasons)
+        return "no recommendation: " + "; ".join(reasons) + note
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -269,4 +272,17 @@ def _candidate(
         forgone=Money(forgone_micros),
         fn_target=fn_target,
         fp_target=fp_target,
+    )
+
+
+def _calibration_note(calibration: Calibration | None) -> str:
+    if calibration is None or not calibration.miscalibrated:
+        return ""
+    flagged = [b for b in calibration.bins if b.off_diagonal]
+    over = sum(1 for b in flagged if b.gap is not None and b.gap > 0)
+    ece = calibration.expected_calibration_error or 0.0
+    return (
+        f"; the confidence is miscalibrated (ECE {ece:.3f}, over-confident in {over} of the "
+        f"{len(flagged)} bins off the diagonal): read the threshold as a cut point on the "
+        "gate's score, not as a probability of profit"
     )

@@ -24,6 +24,7 @@ from kiki.syncnotify.ports import Notifier
 from kiki.syncshield.chain import AuditEvent
 from kiki.syncshield.ports import AuditLog
 from kiki.synctwin.domain.backtest import FN_TARGET, FP_TARGET, Confusion, confusion
+from kiki.synctwin.domain.calibration import Calibration, calibrate
 from kiki.synctwin.domain.outcomes import Proportion
 from kiki.synctwin.domain.simulation import DEFAULT_THRESHOLD
 from kiki.synctwin.domain.tuning import Tuning, tune
@@ -126,6 +127,7 @@ class WeeklyReview:
     trailing: GateRates
     current_threshold: float
     tuning: Tuning  # on every outcome before ``until``: the recommendation or why none
+    calibration: Calibration  # of the same outcomes as the tuning
 
     @property
     def alert(self) -> bool:
@@ -180,8 +182,14 @@ class WeeklyReview:
             "alert_reasons": list(self.alert_reasons()),
             "current_threshold": self.current_threshold,
             "recommended_threshold": self.recommended_threshold,
-            "recommendation": self.tuning.explain(),
+            "recommendation": self.tuning.explain(self.calibration),
             "refusals": [r.value for r in self.tuning.refusals],
+            "calibration": {
+                "outcomes": self.calibration.outcomes,
+                "brier_score": self.calibration.brier_score,
+                "expected_calibration_error": self.calibration.expected_calibration_error,
+                "miscalibrated": self.calibration.miscalibrated,
+            },
         }
 
 
@@ -207,6 +215,7 @@ def weekly_review(
         else effective_threshold(client_id, book=book, default=default_threshold)
     )
     window_start = until - timedelta(days=trailing_days)
+    judged = judged_outcomes(decisions, until=until)
     trailing = [
         d for d in decisions if d.actual_net_profit is not None and window_start <= d.at < until
     ]
@@ -227,7 +236,8 @@ def weekly_review(
             ),
         ),
         current_threshold=current,
-        tuning=tune(judged_outcomes(decisions, until=until), current=current),
+        tuning=tune(judged, current=current),
+        calibration=calibrate(judged, client_id=client_id),
     )
 
 
@@ -240,7 +250,7 @@ def review_alert(review: WeeklyReview) -> Alert | None:
     advice = (
         f"recommended threshold {recommended:.4f} (in force: {review.current_threshold})"
         if recommended is not None
-        else f"{review.tuning.explain()} (in force: {review.current_threshold})"
+        else f"{review.tuning.explain(review.calibration)} (in force: {review.current_threshold})"
     )
     return Alert(
         severity=Severity.WARNING,

@@ -77,7 +77,7 @@ class ThresholdChange:
             "current": self.tuning.current.to_dict(),
             "recommended": None if r is None else r.to_dict(),
             "refusals": [x.value for x in self.refusals],
-            "explanation": self.tuning.explain(),
+            "explanation": self.tuning.explain(self.calibration),
             "calibration": {
                 "brier_score": c.brier_score,
                 "log_loss": c.log_loss,
