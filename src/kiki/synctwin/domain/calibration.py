@@ -12,10 +12,11 @@ empty bin is reported with count 0 and no share, and a thin bin's Wilson interva
 profitable campaigns came from its mean stated confidence. With k non-empty bins, testing each
 at 5 % would flag a calibrated gate ~40 % of the time for k = 10, so each is tested at 5 %/k
 (Bonferroni; family-wise 5 %). The test is exact rather than read off the Wilson intervals
-because most of the gate's campaigns sit in the end bins, near 0 and 1, where Wilson
-intervals are too narrow on the inner side (Brown, Cai & DasGupta 2001): at 2.8 z, 3 winners
-in 109 stated at 0.6 % would count as evidence although P(X >= 3) = 3 %. It is conservative:
-under calibration a bin's count is Poisson-binomial, less spread than the binomial tested.
+because most of the gate's campaigns sit in the end bins, near 0 and 1, where a Wilson bound
+on the side of the nearer edge is too tight for small counts (Brown, Cai & DasGupta 2001): at
+z = 2.8, 3 winners in 109 stated at 0.6 % would count as evidence although P(X >= 3) = 3 %.
+It is conservative: under calibration a bin's count is Poisson-binomial, less spread than the
+binomial tested.
 The table shows plain 95 % Wilson intervals, for reading, not for the verdict.
 """
 
