@@ -75,7 +75,7 @@ class ThresholdCandidate:
     def to_dict(self) -> dict[str, object]:
         return {
             "threshold": self.threshold,
-            **self.confusion.to_dict(),
+            **_counts(self.confusion),
             "false_negative_rate": self.false_negative_rate.to_dict(),
             "false_positive_rate": self.false_positive_rate.to_dict(),
             "protected_micros": self.protected.micros,
@@ -286,3 +286,12 @@ def _calibration_note(calibration: Calibration | None) -> str:
         f"{len(flagged)} bins off the diagonal): read the threshold as a cut point on the "
         "gate's score, not as a probability of profit"
     )
+
+
+def _counts(confusion: Confusion) -> dict[str, int]:
+    return {
+        "true_positives": confusion.tp,
+        "false_positives": confusion.fp,
+        "true_negatives": confusion.tn,
+        "false_negatives": confusion.fn,
+    }

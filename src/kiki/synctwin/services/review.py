@@ -106,7 +106,10 @@ class GateRates:
         return {
             "since": self.since.isoformat(),
             "until": self.until.isoformat(),
-            **self.confusion.to_dict(),
+            "true_positives": self.confusion.tp,
+            "false_positives": self.confusion.fp,
+            "true_negatives": self.confusion.tn,
+            "false_negatives": self.confusion.fn,
             "false_negative_rate": self.false_negative_rate.to_dict(),
             "false_positive_rate": self.false_positive_rate.to_dict(),
             "targets": {
