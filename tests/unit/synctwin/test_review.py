@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from kiki.adapters.memory.gate_decisions import InMemoryGateDecisionStore
-from kiki.adapters.memory.notify import RecordingNotifier
 from kiki.adapters.memory.thresholds import InMemoryThresholdBook
 from kiki.adapters.sql.audit import SqlAuditLog
 from kiki.core.clock import VirtualClock
@@ -16,8 +15,9 @@ from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
 from kiki.syncnotify.alert import Alert
 from kiki.syncnotify.errors import DeliveryError
-from kiki.synctwin import Baseline, GateDecision, Strategy
-from kiki.synctwin.ports import ALL_CLIENTS
+from kiki.syncnotify.recording import RecordingNotifier
+from kiki.synctwin.domain.inputs import Baseline, Strategy
+from kiki.synctwin.ports import ALL_CLIENTS, GateDecision
 from kiki.synctwin.services.review import (
     ShadowVerdict,
     WeeklyReview,

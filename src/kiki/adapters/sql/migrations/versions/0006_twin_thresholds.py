@@ -1,6 +1,6 @@
 """SyncTwin: the gate's learned confidence thresholds, per client or fleet-wide, with evidence.
 
-Revision ID: 0005_twin_thresholds
+Revision ID: 0006_twin_thresholds
 Revises: 0003_synctwin
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 from kiki.adapters.sql.types import UtcDateTime
 
-revision = "0005_twin_thresholds"
+revision = "0006_twin_thresholds"
 down_revision = "0003_synctwin"
 branch_labels = None
 depends_on = None
