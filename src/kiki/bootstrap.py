@@ -27,6 +27,7 @@ from kiki.adapters.sql.ledger import SqlLedger
 from kiki.adapters.sql.readings import SqlReadingBook
 from kiki.adapters.sql.sandbox_store import SqlSandboxStore
 from kiki.adapters.sql.tenants import SqlClientDirectory, SqlIdempotencyStore, SqlTenantStore
+from kiki.adapters.sql.thresholds import SqlThresholdBook
 from kiki.adapters.sql.value_source import SqlValueSource
 from kiki.application.flow_services import optimizer_defaults
 from kiki.application.ports import Ports, Probe
@@ -173,6 +174,7 @@ def build(
         baselines=SqlBaselineSource(engine),
         gate_decisions=SqlGateDecisionStore(engine),
         campaigns=SqlCampaignBook(engine),
+        thresholds=SqlThresholdBook(engine),
         sandbox=platforms.sandbox,
         faults=platforms.sandbox,
         probes=probes,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -71,6 +73,28 @@ class PrometheusMetrics:
             buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1),
             registry=r,
         )
+        # The gate's weekly review, fleet-wide (no per-client labels: a tenant's client ids
+        # are not for a shared dashboard). NaN while a rate has no cases.
+        self.twin_false_negative_rate = Gauge(
+            "synctwin_gate_false_negative_rate",
+            "Share of profitable campaigns the gate rejected, over the review's trailing window.",
+            registry=r,
+        )
+        self.twin_false_positive_rate = Gauge(
+            "synctwin_gate_false_positive_rate",
+            "Share of losing campaigns the gate approved, over the review's trailing window.",
+            registry=r,
+        )
+        self.twin_calibration_error = Gauge(
+            "synctwin_gate_calibration_error",
+            "Expected calibration error of the gate's confidence, on every outcome so far.",
+            registry=r,
+        )
+        self.twin_review_outcomes = Gauge(
+            "synctwin_gate_review_outcomes",
+            "Decisions with a known outcome in the review's trailing window.",
+            registry=r,
+        )
         self._start_series_at_zero()
 
     def _start_series_at_zero(self) -> None:
@@ -112,9 +136,28 @@ class PrometheusMetrics:
     def count_decision(self, approved: bool) -> None:
         self.twin_gate_decisions.labels(outcome="approved" if approved else "rejected").inc()
 
+    def observe_gate_review(
+        self,
+        *,
+        false_negative_rate: float | None,
+        false_positive_rate: float | None,
+        calibration_error: float | None,
+        outcomes: int,
+    ) -> None:
+        """SyncTwin's GateReviewMetrics."""
+        self.twin_false_negative_rate.set(_or_nan(false_negative_rate))
+        self.twin_false_positive_rate.set(_or_nan(false_positive_rate))
+        self.twin_calibration_error.set(_or_nan(calibration_error))
+        self.twin_review_outcomes.set(outcomes)
+
     def render(self) -> tuple[bytes, str]:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
 
     def value(self, name: str, labels: dict[str, str] | None = None) -> float:
         """A sample's current value (0.0 if never set), for tests and reports."""
         return self.registry.get_sample_value(name, labels or {}) or 0.0
+
+
+def _or_nan(value: float | None) -> float:
+    """An undefined rate is NaN to Prometheus (no cases is not a rate of 0)."""
+    return math.nan if value is None else value

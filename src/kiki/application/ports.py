@@ -21,12 +21,18 @@ from kiki.syncflow.ports import ValueSource as LtvSource
 from kiki.syncledger.ports import Ledger
 from kiki.syncnotify.ports import Notifier
 from kiki.syncshield.ports import AuditLog
-from kiki.synctwin.ports import BaselineBook, GateDecisionStore, GateMetrics
+from kiki.synctwin.ports import (
+    BaselineBook,
+    GateDecisionStore,
+    GateMetrics,
+    GateReviewMetrics,
+    ThresholdBook,
+)
 from kiki.syncvalue.ports import ValueImporter, ValueSource
 from kiki.tenancy.ports import ClientDirectory, IdempotencyStore, TenantStore
 
 
-class Metrics(OptimizerMetrics, GateMetrics, Protocol):
+class Metrics(OptimizerMetrics, GateMetrics, GateReviewMetrics, Protocol):
     def render(self) -> tuple[bytes, str]:
         """The exposition text and its content type, for ``/metrics``."""
         ...
@@ -57,6 +63,7 @@ class Ports:
     baselines: BaselineBook  # recorded by hand; SyncValue's measured ones take precedence
     gate_decisions: GateDecisionStore
     campaigns: CampaignBook
+    thresholds: ThresholdBook  # the gate's learned thresholds (kiki twin tune --apply)
     sandbox: SandboxControls | None = None
     faults: FaultInjector | None = None
     probes: Mapping[str, Probe] = field(default_factory=dict)

@@ -65,6 +65,20 @@ class GateMetrics(Protocol):
     def count_decision(self, approved: bool) -> None: ...
 
 
+class GateReviewMetrics(Protocol):
+    def observe_gate_review(
+        self,
+        *,
+        false_negative_rate: float | None,
+        false_positive_rate: float | None,
+        calibration_error: float | None,
+        outcomes: int,
+    ) -> None:
+        """The fleet's rates over the review's trailing window, the expected calibration error
+        of every outcome so far, and how many outcomes the window holds; None: no cases yet."""
+        ...
+
+
 ALL_CLIENTS = "*"  # the ThresholdBook key of the fleet-wide threshold (no client id is "*")
 
 

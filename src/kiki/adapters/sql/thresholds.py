@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kiki.adapters.sql.engine import translate_errors
+from kiki.adapters.sql.engine import reading, translate_errors
 from kiki.adapters.sql.twin_tables import twin_thresholds as tt
 from kiki.synctwin.ports import ThresholdSetting
 
@@ -28,7 +28,7 @@ class SqlThresholdBook:
             .order_by(tt.c.at.desc(), tt.c.seq.desc())
             .limit(1)
         )
-        with translate_errors("reading a gate threshold"), self._engine.connect() as conn:
+        with translate_errors("reading a gate threshold"), reading(self._engine) as conn:
             found = conn.execute(query).scalar_one_or_none()
         return None if found is None else float(found)
 
@@ -48,7 +48,7 @@ class SqlThresholdBook:
 
     def history(self, client_id: str) -> list[ThresholdSetting]:
         query = sa.select(tt).where(tt.c.client_id == client_id).order_by(tt.c.at, tt.c.seq)
-        with translate_errors("reading gate thresholds"), self._engine.connect() as conn:
+        with translate_errors("reading gate thresholds"), reading(self._engine) as conn:
             return [
                 ThresholdSetting(
                     client_id=row.client_id,
