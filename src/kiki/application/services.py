@@ -10,9 +10,12 @@ from __future__ import annotations
 from kiki.application.admin_services import AdminServices
 from kiki.application.campaign_services import CampaignServices
 from kiki.application.flow_services import FlowServices
+from kiki.application.gate_services import GateServices
 from kiki.application.twin_services import TwinServices
 from kiki.application.value_services import ValueServices
 
 
-class Services(FlowServices, TwinServices, ValueServices, CampaignServices, AdminServices):
+class Services(
+    FlowServices, TwinServices, ValueServices, CampaignServices, AdminServices, GateServices
+):
     """The use cases of one built application; thread-safe (the entrypoints are threaded)."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -28,7 +29,7 @@ from kiki.core.money import Money
 from kiki.synctwin.domain.inputs import Baseline, Strategy
 from kiki.synctwin.domain.outcomes import DecisionOutcome
 from kiki.synctwin.domain.simulation import DEFAULT_THRESHOLD, risk_profile
-from kiki.synctwin.ports import GateDecision
+from kiki.synctwin.ports import GateDecision, GateDecisionStore
 
 SCENARIOS = 10_000
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday
@@ -128,6 +129,16 @@ def synthetic_decisions(
             )
         )
     return decisions
+
+
+def record_decisions(decisions: Sequence[GateDecision], *, store: GateDecisionStore) -> int:
+    """Keep ``decisions`` in ``store`` as the gate and ``kiki twin outcomes`` would have: the
+    decision, then its outcome (if any) at the decision's instant. Returns how many."""
+    for d in decisions:
+        store.record(replace(d, actual_net_profit=None))
+        if d.actual_net_profit is not None:
+            store.record_outcome(d.decision_id, d.actual_net_profit, at=d.at)
+    return len(decisions)
 
 
 def _phi(z: float) -> float:
