@@ -127,6 +127,7 @@ def synctwin() -> g.Dashboard:
             _p50_p99("synctwin_simulation_duration_seconds"),
             unit="s",
         ),
+        *_gate_learning(),
     ]
     return g.Dashboard(
         title="KIKI SyncTwin gate",
@@ -136,6 +137,40 @@ def synctwin() -> g.Dashboard:
         refresh="1m",
         panels=_layout(panels),
     ).auto_panel_ids()
+
+
+def _gate_learning() -> list[g.Panel]:
+    """The weekly review's gauges: the fleet's FN and FP rates over the trailing window, red
+    from the seed's targets (5 %, 10 %), and the calibration error of the gate's confidence."""
+
+    def rate(title: str, expr: str, target: float) -> g.Stat:
+        return g.Stat(
+            title=title,
+            dataSource=DATASOURCE,
+            targets=[g.Target(expr=expr, refId="A")],
+            format="percentunit",
+            decimals=1,
+            reduceCalc="lastNotNull",
+            thresholds=[g.Threshold("green", 0, 0.0), g.Threshold("red", 1, target)],
+            gridPos=g.GridPos(h=4, w=6, x=0, y=0),
+        )
+
+    return [
+        rate("False-negative rate (review window)", "synctwin_gate_false_negative_rate", 0.05),
+        rate("False-positive rate (review window)", "synctwin_gate_false_positive_rate", 0.10),
+        _stat("Calibration error (ECE)", "synctwin_gate_calibration_error"),
+        _stat("Outcomes in the review window", "synctwin_gate_review_outcomes"),
+        _ts(
+            "Gate error rates and calibration error (weekly review)",
+            [
+                ("synctwin_gate_false_negative_rate", "false-negative rate"),
+                ("synctwin_gate_false_positive_rate", "false-positive rate"),
+                ("synctwin_gate_calibration_error", "calibration error (ECE)"),
+            ],
+            unit="percentunit",
+            w=24,
+        ),
+    ]
 
 
 DASHBOARDS = {

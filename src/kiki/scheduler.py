@@ -1,5 +1,6 @@
 """The service's clock-driven work (APScheduler 3): a cycle for every tenant client each
-CheckInterval, and the nightly slot (default 00:00 UTC) that runs the registered nightly jobs.
+CheckInterval, the nightly slot (default 00:00 UTC) that runs the registered nightly jobs, and
+the gate's weekly review (``KIKI_REVIEW_CRON``, default Monday 06:00 UTC).
 
 The nightly slot is a hook: components register jobs with ``register_nightly``; the chaos
 suite (its own issue) is meant to be the first. Until then the slot runs and does nothing.
@@ -16,7 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from kiki.application.services import Services
-from kiki.core.errors import KikiError
+from kiki.core.errors import ConfigurationError, KikiError
 
 log = logging.getLogger("kiki.scheduler")
 
@@ -46,6 +47,18 @@ class ServiceScheduler:
             max_instances=1,
             coalesce=True,
         )
+        try:
+            weekly = CronTrigger.from_crontab(settings.review_cron, timezone="UTC")
+        except ValueError as exc:
+            raise ConfigurationError(f"review_cron (KIKI_REVIEW_CRON): {exc}") from None
+        self._scheduler.add_job(
+            self.run_gate_review,
+            weekly,
+            id="gate-review",
+            name="weekly review of the gate's rejected campaigns",
+            max_instances=1,
+            coalesce=True,
+        )
 
     @property
     def running(self) -> bool:
@@ -59,6 +72,7 @@ class ServiceScheduler:
         return sorted(self._nightly)
 
     def start(self) -> None:
+        self.observe_gate()  # the gauges show the trailing rates before the first review
         self._scheduler.start()
 
     def stop(self) -> None:
@@ -96,3 +110,24 @@ class ServiceScheduler:
                 continue
             done.append(name)
         return done
+
+    def run_gate_review(self) -> int:
+        """The weekly review of every client and the fleet; returns how many alerts it raised.
+        A failure is logged (the next week tries again)."""
+        if self._stopping.is_set():
+            return 0
+        try:
+            reviews = self._services.run_gate_reviews()
+        except KikiError as exc:
+            log.warning("weekly gate review failed: %s", exc)
+            return 0
+        alerts = sum(1 for r in reviews if r.alert)
+        log.info("weekly gate review: %d reviews, %d alerts", len(reviews), alerts)
+        return alerts
+
+    def observe_gate(self) -> None:
+        """Set the gate's gauges from the fleet's review, sending no alert."""
+        try:
+            self._services.observe_gate()
+        except KikiError as exc:
+            log.warning("gate gauges not set: %s", exc)
