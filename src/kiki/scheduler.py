@@ -9,6 +9,7 @@ suite (its own issue) is meant to be the first. Until then the slot runs and doe
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 
@@ -22,6 +23,35 @@ from kiki.core.errors import ConfigurationError, KikiError
 log = logging.getLogger("kiki.scheduler")
 
 NightlyJob = Callable[[Services], None]
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAYS = re.compile(r"([0-7])(?:-([0-7]))?")
+
+
+def crontab(expression: str, *, setting: str) -> CronTrigger:
+    """A UTC trigger for a five-field crontab read as cron reads it. APScheduler 3 numbers the
+    days of the week from Monday = 0, cron from Sunday = 0 (or 7): ``0 6 * * 1`` would fire on
+    Tuesdays. So day numbers become names first (``1-5`` becomes ``mon,tue,wed,thu,fri``); a
+    step in the day-of-week field (``*/2``) is refused rather than read one way or the other."""
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ConfigurationError(f"{setting}: {expression!r} is not a five-field crontab")
+    if "/" in fields[4]:
+        raise ConfigurationError(f"{setting}: list the days of the week rather than a step")
+    fields[4] = ",".join(_day_names(part) for part in fields[4].split(","))
+    try:
+        return CronTrigger.from_crontab(" ".join(fields), timezone="UTC")
+    except ValueError as exc:
+        raise ConfigurationError(f"{setting}: {exc}") from None
+
+
+def _day_names(part: str) -> str:
+    match = _DAYS.fullmatch(part)
+    if match is None:
+        return part  # a name, a range of names or *: the same in both readings
+    first, last = int(match[1]), int(match[2] or match[1])
+    if first > last:
+        return part  # refused by APScheduler, as by cron
+    return ",".join(_WEEKDAYS[d] for d in range(first, last + 1))
 
 
 class ServiceScheduler:
@@ -47,13 +77,9 @@ class ServiceScheduler:
             max_instances=1,
             coalesce=True,
         )
-        try:
-            weekly = CronTrigger.from_crontab(settings.review_cron, timezone="UTC")
-        except ValueError as exc:
-            raise ConfigurationError(f"review_cron (KIKI_REVIEW_CRON): {exc}") from None
         self._scheduler.add_job(
             self.run_gate_review,
-            weekly,
+            crontab(settings.review_cron, setting="review_cron (KIKI_REVIEW_CRON)"),
             id="gate-review",
             name="weekly review of the gate's rejected campaigns",
             max_instances=1,
