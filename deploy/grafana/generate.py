@@ -141,7 +141,9 @@ def synctwin() -> g.Dashboard:
 
 def _gate_learning() -> list[g.Panel]:
     """The weekly review's gauges: the fleet's FN and FP rates over the trailing window, red
-    from the seed's targets (5 %, 10 %), and the calibration error of the gate's confidence."""
+    from the seed's targets (5 %, 10 %), and the calibration error of the gate's confidence.
+    A gauge is NaN while there is nothing to judge; ``>= 0`` drops it, so the panel says "No
+    data" rather than NaN."""
 
     def rate(title: str, expr: str, target: float) -> g.Stat:
         return g.Stat(
@@ -155,17 +157,20 @@ def _gate_learning() -> list[g.Panel]:
             gridPos=g.GridPos(h=4, w=6, x=0, y=0),
         )
 
+    fn = "synctwin_gate_false_negative_rate"
+    fp = "synctwin_gate_false_positive_rate"
+    ece = "synctwin_gate_calibration_error"
     return [
-        rate("False-negative rate (review window)", "synctwin_gate_false_negative_rate", 0.05),
-        rate("False-positive rate (review window)", "synctwin_gate_false_positive_rate", 0.10),
-        _stat("Calibration error (ECE)", "synctwin_gate_calibration_error"),
+        rate("False-negative rate (review window)", f"{fn} >= 0", 0.05),
+        rate("False-positive rate (review window)", f"{fp} >= 0", 0.10),
+        _stat("Calibration error (ECE)", f"{ece} >= 0"),
         _stat("Outcomes in the review window", "synctwin_gate_review_outcomes"),
         _ts(
             "Gate error rates and calibration error (weekly review)",
             [
-                ("synctwin_gate_false_negative_rate", "false-negative rate"),
-                ("synctwin_gate_false_positive_rate", "false-positive rate"),
-                ("synctwin_gate_calibration_error", "calibration error (ECE)"),
+                (f"{fn} >= 0", "false-negative rate"),
+                (f"{fp} >= 0", "false-positive rate"),
+                (f"{ece} >= 0", "calibration error (ECE)"),
             ],
             unit="percentunit",
             w=24,
