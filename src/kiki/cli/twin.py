@@ -1,4 +1,5 @@
-"""``kiki twin``: SyncTwin's pre-launch gate — simulate, launch, backtest, shadow mode."""
+"""``kiki twin``: SyncTwin's pre-launch gate — simulate, launch, backtest, shadow mode, and the
+gate learning from its outcomes (calibration, tune, review: ``kiki.cli.gate``)."""
 
 from __future__ import annotations
 
