@@ -150,6 +150,7 @@ def synctwin() -> g.Dashboard:
             "MarginGuardian actions by rule",
             [("sum by (rule) (increase(syncflow_guardian_actions_total[1h]))", "{{rule}}")],
         ),
+        *_gate_learning(),
     ]
     return g.Dashboard(
         title="KIKI SyncTwin gate",
@@ -159,6 +160,45 @@ def synctwin() -> g.Dashboard:
         refresh="1m",
         panels=_layout(panels),
     ).auto_panel_ids()
+
+
+def _gate_learning() -> list[g.Panel]:
+    """The weekly review's gauges: the fleet's FN and FP rates over the trailing window, red
+    from the seed's targets (5 %, 10 %), and the calibration error of the gate's confidence.
+    A gauge is NaN while there is nothing to judge; ``>= 0`` drops it, so the panel says "No
+    data" rather than NaN."""
+
+    def rate(title: str, expr: str, target: float) -> g.Stat:
+        return g.Stat(
+            title=title,
+            dataSource=DATASOURCE,
+            targets=[g.Target(expr=expr, refId="A")],
+            format="percentunit",
+            decimals=1,
+            reduceCalc="lastNotNull",
+            thresholds=[g.Threshold("green", 0, 0.0), g.Threshold("red", 1, target)],
+            gridPos=g.GridPos(h=4, w=6, x=0, y=0),
+        )
+
+    fn = "synctwin_gate_false_negative_rate"
+    fp = "synctwin_gate_false_positive_rate"
+    ece = "synctwin_gate_calibration_error"
+    return [
+        rate("False-negative rate (review window)", f"{fn} >= 0", 0.05),
+        rate("False-positive rate (review window)", f"{fp} >= 0", 0.10),
+        _stat("Calibration error (ECE)", f"{ece} >= 0"),
+        _stat("Outcomes in the review window", "synctwin_gate_review_outcomes"),
+        _ts(
+            "Gate error rates and calibration error (weekly review)",
+            [
+                (f"{fn} >= 0", "false-negative rate"),
+                (f"{fp} >= 0", "false-positive rate"),
+                (f"{ece} >= 0", "calibration error (ECE)"),
+            ],
+            unit="percentunit",
+            w=24,
+        ),
+    ]
 
 
 DASHBOARDS = {

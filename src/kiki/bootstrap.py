@@ -33,6 +33,7 @@ from kiki.adapters.sql.readings import SqlReadingBook
 from kiki.adapters.sql.safety import SqlClientStates, SqlCycleLeases
 from kiki.adapters.sql.sandbox_store import SqlSandboxStore
 from kiki.adapters.sql.tenants import SqlClientDirectory, SqlIdempotencyStore, SqlTenantStore
+from kiki.adapters.sql.thresholds import SqlThresholdBook
 from kiki.adapters.sql.value_source import SqlValueSource
 from kiki.application.flow_services import optimizer_defaults
 from kiki.application.guardian_services import guardian_defaults
@@ -221,6 +222,7 @@ def build(
         guardian_memory=SqlGuardMemoryStore(engine),
         twins=twins,
         chaos_fanout=chaos_fanout(settings, twins),
+        thresholds=SqlThresholdBook(engine),
         sandbox=platforms.sandbox,
         faults=platforms.sandbox,
         probes=probes,

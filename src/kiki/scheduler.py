@@ -1,5 +1,6 @@
 """The service's clock-driven work (APScheduler 3): a cycle for every tenant client each
-CheckInterval, and the nightly slot (default 00:00 UTC) that runs the registered nightly jobs.
+CheckInterval, the nightly slot (default 00:00 UTC) that runs the registered nightly jobs, and
+the gate's weekly review (``KIKI_REVIEW_CRON``, default Monday 06:00 UTC).
 
 The nightly slot is a hook: components register jobs with ``register_nightly``; the chaos
 suite (its own issue) is meant to be the first. Until then the slot runs and does nothing.
@@ -8,6 +9,7 @@ suite (its own issue) is meant to be the first. Until then the slot runs and doe
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -17,13 +19,42 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from kiki.application.services import Services
-from kiki.core.errors import StorageError
+from kiki.core.errors import ConfigurationError, StorageError
 from kiki.platforms.errors import PlatformError, UnknownClientError
 from kiki.syncledger.errors import FencedOutError
 
 log = logging.getLogger("kiki.scheduler")
 
 NightlyJob = Callable[[Services], None]
+_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAYS = re.compile(r"([0-7])(?:-([0-7]))?")
+
+
+def crontab(expression: str, *, setting: str) -> CronTrigger:
+    """A UTC trigger for a five-field crontab read as cron reads it. APScheduler 3 numbers the
+    days of the week from Monday = 0, cron from Sunday = 0 (or 7): ``0 6 * * 1`` would fire on
+    Tuesdays. So day numbers become names first (``1-5`` becomes ``mon,tue,wed,thu,fri``); a
+    step in the day-of-week field (``*/2``) is refused rather than read one way or the other."""
+    fields = expression.split()
+    if len(fields) != 5:
+        raise ConfigurationError(f"{setting}: {expression!r} is not a five-field crontab")
+    if "/" in fields[4]:
+        raise ConfigurationError(f"{setting}: list the days of the week rather than a step")
+    fields[4] = ",".join(_day_names(part) for part in fields[4].split(","))
+    try:
+        return CronTrigger.from_crontab(" ".join(fields), timezone="UTC")
+    except ValueError as exc:
+        raise ConfigurationError(f"{setting}: {exc}") from None
+
+
+def _day_names(part: str) -> str:
+    match = _DAYS.fullmatch(part)
+    if match is None:
+        return part  # a name, a range of names or *: the same in both readings
+    first, last = int(match[1]), int(match[2] or match[1])
+    if first > last:
+        return part  # refused by APScheduler, as by cron
+    return ",".join(_WEEKDAYS[d] for d in range(first, last + 1))
 
 
 class ServiceScheduler:
@@ -51,9 +82,17 @@ class ServiceScheduler:
         )
         self._scheduler.add_job(
             self.run_nightly,
-            CronTrigger.from_crontab(settings.chaos_cron, timezone="UTC"),
+            crontab(settings.chaos_cron, setting="chaos_cron (KIKI_CHAOS_CRON)"),
             id="nightly",
             name="nightly jobs (chaos suite slot)",
+            max_instances=1,
+            coalesce=True,
+        )
+        self._scheduler.add_job(
+            self.run_gate_review,
+            crontab(settings.review_cron, setting="review_cron (KIKI_REVIEW_CRON)"),
+            id="gate-review",
+            name="weekly review of the gate's rejected campaigns",
             max_instances=1,
             coalesce=True,
         )
@@ -70,6 +109,7 @@ class ServiceScheduler:
         return sorted(self._nightly)
 
     def start(self) -> None:
+        self.observe_gate()  # the gauges show the trailing rates before the first review
         self._scheduler.start()
 
     def stop(self) -> None:
@@ -126,6 +166,27 @@ class ServiceScheduler:
                 continue
             done.append(name)
         return done
+
+    def run_gate_review(self) -> int:
+        """The weekly review of every client and the fleet; returns how many alerts it raised.
+        A failure is logged (the next week tries again)."""
+        if self._stopping.is_set():
+            return 0
+        try:
+            reviews = self._services.run_gate_reviews()
+        except Exception as exc:  # noqa: BLE001  # a failed review must not stop the scheduler
+            log.warning("weekly gate review failed (%s): %s", failure_cause(exc), exc)
+            return 0
+        alerts = sum(1 for r in reviews if r.alert)
+        log.info("weekly gate review: %d reviews, %d alerts", len(reviews), alerts)
+        return alerts
+
+    def observe_gate(self) -> None:
+        """Set the gate's gauges from the fleet's review, sending no alert."""
+        try:
+            self._services.observe_gate()
+        except Exception as exc:  # noqa: BLE001  # gauges are not worth stopping for
+            log.warning("gate gauges not set (%s): %s", failure_cause(exc), exc)
 
 
 def failure_cause(exc: BaseException) -> str:

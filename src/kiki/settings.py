@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     variance: float = Field(default=0.15, gt=0, lt=1)
     deviation_threshold: float = Field(default=0.15, gt=0)
     chaos_cron: str = "0 0 * * *"
+    # The gate's weekly review of rejected campaigns (default Monday 06:00 UTC) and the
+    # trailing window its FN/FP rates, alert and gauges are read over.
+    review_cron: str = Field(default="0 6 * * 1", description="crontab, UTC")
+    review_trailing_days: int = Field(default=28, ge=1, le=365)
 
     # MarginGuardian (seed 004, trigger 2); per-client values in the database override these.
     guardian_interval_s: float = Field(default=60.0, gt=0, description="seconds between passes")

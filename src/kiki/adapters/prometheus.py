@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -99,6 +101,28 @@ class PrometheusMetrics:
             ["test", "result"],
             registry=r,
         )
+        # The gate's weekly review, fleet-wide (no per-client labels: a tenant's client ids
+        # are not for a shared dashboard). NaN while a rate has no cases.
+        self.twin_false_negative_rate = Gauge(
+            "synctwin_gate_false_negative_rate",
+            "Share of profitable campaigns the gate rejected, over the review's trailing window.",
+            registry=r,
+        )
+        self.twin_false_positive_rate = Gauge(
+            "synctwin_gate_false_positive_rate",
+            "Share of losing campaigns the gate approved, over the review's trailing window.",
+            registry=r,
+        )
+        self.twin_calibration_error = Gauge(
+            "synctwin_gate_calibration_error",
+            "Expected calibration error of the gate's confidence, on every outcome so far.",
+            registry=r,
+        )
+        self.twin_review_outcomes = Gauge(
+            "synctwin_gate_review_outcomes",
+            "Decisions with a known outcome in the review's trailing window.",
+            registry=r,
+        )
         self._start_series_at_zero()
         for rule in GUARDIAN_RULES:
             self.guardian_actions.labels(rule=rule)
@@ -163,9 +187,28 @@ class PrometheusMetrics:
         """The chaos suite's ChaosMetrics."""
         self.chaos_tests.labels(test=test, result="passed" if passed else "failed").inc()
 
+    def observe_gate_review(
+        self,
+        *,
+        false_negative_rate: float | None,
+        false_positive_rate: float | None,
+        calibration_error: float | None,
+        outcomes: int,
+    ) -> None:
+        """SyncTwin's GateReviewMetrics."""
+        self.twin_false_negative_rate.set(_or_nan(false_negative_rate))
+        self.twin_false_positive_rate.set(_or_nan(false_positive_rate))
+        self.twin_calibration_error.set(_or_nan(calibration_error))
+        self.twin_review_outcomes.set(outcomes)
+
     def render(self) -> tuple[bytes, str]:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
 
     def value(self, name: str, labels: dict[str, str] | None = None) -> float:
         """A sample's current value (0.0 if never set), for tests and reports."""
         return self.registry.get_sample_value(name, labels or {}) or 0.0
+
+
+def _or_nan(value: float | None) -> float:
+    """An undefined rate is NaN to Prometheus (no cases is not a rate of 0)."""
+    return math.nan if value is None else value

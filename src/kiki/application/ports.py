@@ -29,12 +29,20 @@ from kiki.syncledger.ports import Ledger
 from kiki.syncnotify.ports import Notifier
 from kiki.syncshield.ports import AuditLog
 from kiki.synctwin.chaos.ports import ChaosFanout, ChaosMetrics, TwinWorlds
-from kiki.synctwin.ports import BaselineBook, GateDecisionStore, GateMetrics
+from kiki.synctwin.ports import (
+    BaselineBook,
+    GateDecisionStore,
+    GateMetrics,
+    GateReviewMetrics,
+    ThresholdBook,
+)
 from kiki.syncvalue.ports import ValueImporter, ValueSource
 from kiki.tenancy.ports import ClientDirectory, IdempotencyStore, TenantStore
 
 
-class Metrics(OptimizerMetrics, GateMetrics, GuardianMetrics, ChaosMetrics, Protocol):
+class Metrics(
+    OptimizerMetrics, GateMetrics, GuardianMetrics, ChaosMetrics, GateReviewMetrics, Protocol
+):
     def count_cycle_failure(self, cause: str) -> None:
         """A cycle the scheduler saw fail, by a bounded cause."""
         ...
@@ -74,6 +82,7 @@ class Ports:
     guardian_memory: GuardMemoryStore  # what the guardian remembers per campaign
     twins: TwinWorlds  # fresh in-process stores for the chaos suite's twins
     chaos_fanout: ChaosFanout  # this process, or Ray
+    thresholds: ThresholdBook  # the gate's learned thresholds (kiki twin tune --apply)
     sandbox: SandboxControls | None = None
     faults: FaultInjector | None = None
     probes: Mapping[str, Probe] = field(default_factory=dict)

@@ -11,6 +11,7 @@ from kiki.application.admin_services import AdminServices
 from kiki.application.campaign_services import CampaignServices
 from kiki.application.chaos_services import ChaosServices
 from kiki.application.flow_services import FlowServices
+from kiki.application.gate_services import GateServices
 from kiki.application.guardian_services import GuardianServices
 from kiki.application.money_services import MoneyServices
 from kiki.application.platform_services import PlatformServices
@@ -20,6 +21,7 @@ from kiki.application.value_services import ValueServices
 
 class Services(
     FlowServices,
+    GateServices,
     TwinServices,
     ValueServices,
     CampaignServices,

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from kiki.application.codec import Codec
+from kiki.application.gate_services import without_sweep
 from kiki.application.money_services import ClientView
 from kiki.application.platform_services import Connected
 from kiki.application.results import ClientAttached, ClientSettings, EfficiencyReport
@@ -25,9 +26,12 @@ from kiki.syncflow.domain.client_state import ClientStatus
 from kiki.syncflow.domain.report import CycleReport
 from kiki.syncledger.ledger import ShiftRecord, Transfer
 from kiki.syncnotify.alert import Alert
+from kiki.synctwin.domain.calibration import CalibrationReport
 from kiki.synctwin.domain.inputs import Baseline, Strategy
 from kiki.synctwin.domain.simulation import SimulationResult
 from kiki.synctwin.services.launch_campaign import LaunchOutcome
+from kiki.synctwin.services.review import WeeklyReview
+from kiki.synctwin.services.tune_threshold import ThresholdChange
 from kiki.syncvalue.domain.definitions import Baseline as ValueBaseline
 from kiki.tenancy.keys import Tenant, check_client_id
 from kiki.tenancy.services import authenticate, fingerprint, require_client, run_idempotent
@@ -156,6 +160,30 @@ class TenantServices:
             request={"client_id": client_id, "strategy": strategy.to_dict()},
             action=lambda: self.services.launch(client_id, strategy),
             kind=LaunchOutcome,
+        )
+
+    # -- SyncTwin: the gate learning from its outcomes ---------------------------------------
+    def gate_calibration(self, tenant: Tenant, client_id: str) -> CalibrationReport:
+        return self.services.gate_calibration(self.client(tenant, client_id))
+
+    def gate_tuning(self, tenant: Tenant, client_id: str) -> ThresholdChange:
+        return self.services.tune_gate(self.client(tenant, client_id))
+
+    def gate_review(self, tenant: Tenant, client_id: str, *, since: str | None) -> WeeklyReview:
+        return self.services.gate_review(self.client(tenant, client_id), since=since)
+
+    def apply_gate_threshold(
+        self, tenant: Tenant, client_id: str, *, key: str | None
+    ) -> tuple[ThresholdChange, bool]:
+        """Tune and store the client's threshold; kept without the sweep (GET tuning has it)."""
+        client_id = self.client(tenant, client_id)
+        return self._idempotent(
+            tenant,
+            _required(key, "to apply a gate threshold"),
+            "apply_gate_threshold",
+            request={"client_id": client_id},
+            action=lambda: without_sweep(self.services.tune_gate(client_id, apply=True)),
+            kind=ThresholdChange,
         )
 
     # -- SyncValue ---------------------------------------------------------------------------

@@ -33,6 +33,7 @@ class TwinServices(ServicesBase):
             threshold=s.confidence_threshold,
             simulations=s.simulations,
             variance=s.variance,
+            thresholds=self.ports.thresholds,  # an applied threshold takes effect at launch
         )
 
     def simulate(

@@ -1,4 +1,5 @@
-"""``kiki twin``: SyncTwin's pre-launch gate — simulate, launch, backtest, shadow mode."""
+"""``kiki twin``: SyncTwin's pre-launch gate — simulate, launch, backtest, shadow mode, and the
+gate learning from its outcomes (calibration, tune, review: ``kiki.cli.gate``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from kiki.cli import gate
 from kiki.cli.context import echo_json, load_settings, services_from_env
 
 app = typer.Typer(help="SyncTwin: the pre-launch Monte Carlo gate.", no_args_is_help=True)
@@ -183,3 +185,9 @@ def outcomes_command(
         return
     for key, value in body.items():
         typer.echo(f"{key}: {rate(value) if 'rate' in key else value}")
+
+
+# The gate learning from its outcomes (kiki.cli.gate): calibration, tune, review.
+app.command("calibration")(gate.calibration_command)
+app.command("tune")(gate.tune_command)
+app.command("review")(gate.review_command)

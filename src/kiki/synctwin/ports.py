@@ -1,4 +1,5 @@
-"""The Protocols SyncTwin's services need: baselines, the decision store and gate metrics."""
+"""The Protocols SyncTwin's services need: baselines, the decision store, gate metrics and the
+thresholds the gate has learned."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
 from kiki.synctwin.domain.inputs import Baseline, Strategy
 from kiki.synctwin.domain.projection import ProjectedDay
@@ -61,3 +63,54 @@ class GateMetrics(Protocol):
     def observe_simulation(self, simulations: int, duration_s: float) -> None: ...
 
     def count_decision(self, approved: bool) -> None: ...
+
+
+class GateReviewMetrics(Protocol):
+    def observe_gate_review(
+        self,
+        *,
+        false_negative_rate: float | None,
+        false_positive_rate: float | None,
+        calibration_error: float | None,
+        outcomes: int,
+    ) -> None:
+        """The fleet's rates over the review's trailing window, the expected calibration error
+        of every outcome so far, and how many outcomes the window holds; None: no cases yet."""
+        ...
+
+
+ALL_CLIENTS = "*"  # the ThresholdBook key of the fleet-wide threshold (no client id is "*")
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdSetting:
+    """A confidence threshold put in the book, with the evidence it was chosen on (JSON-plain)."""
+
+    client_id: str
+    threshold: float
+    evidence: Mapping[str, Any]
+    at: datetime
+
+    def __post_init__(self) -> None:
+        if not 0 < self.threshold < 1:
+            raise InvalidInputError("threshold", "must be in (0, 1), as the gate's is")
+        if self.at.tzinfo is None:
+            raise InvalidInputError("at", "must be timezone-aware")
+
+
+class ThresholdBook(Protocol):
+    """The gate's confidence thresholds, per client or for ALL_CLIENTS, with their history."""
+
+    def get(self, client_id: str) -> float | None:
+        """The threshold with the latest ``at`` (of equal ones, the last put); None if none."""
+        ...
+
+    def put(
+        self, client_id: str, threshold: float, evidence: Mapping[str, Any], at: datetime
+    ) -> None:
+        """Record a threshold; InvalidInputError outside (0, 1). Earlier ones stay in history."""
+        ...
+
+    def history(self, client_id: str) -> list[ThresholdSetting]:
+        """Every threshold put for ``client_id``, in the order ``get`` ranks them, oldest first."""
+        ...

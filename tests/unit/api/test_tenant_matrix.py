@@ -25,6 +25,10 @@ CLIENT_ENDPOINTS: list[tuple[str, str, Any]] = [
     ("POST", "/v1/clients/{client}/launches", {"strategy": STRATEGY}),
     ("GET", "/v1/clients/{client}/ltv", None),
     ("GET", "/v1/clients/{client}/baseline", None),
+    ("GET", "/v1/clients/{client}/gate/calibration", None),
+    ("GET", "/v1/clients/{client}/gate/tuning", None),
+    ("GET", "/v1/clients/{client}/gate/review?since=7d", None),
+    ("POST", "/v1/clients/{client}/gate/thresholds", None),
 ]
 OTHER_ENDPOINTS: list[tuple[str, str, Any]] = [
     ("GET", "/v1/clients", None),

@@ -5,11 +5,13 @@ import asyncio
 import pytest
 
 from kiki.adapters.memory.baselines import InMemoryBaselineSource
+from kiki.adapters.memory.thresholds import InMemoryThresholdBook
 from kiki.adapters.prometheus import PrometheusMetrics
 from kiki.core.clock import VirtualClock
 from kiki.synctwin.domain.inputs import Baseline, Strategy
 from kiki.synctwin.domain.simulation import simulate
 from kiki.synctwin.errors import NoBaselineError
+from kiki.synctwin.ports import ALL_CLIENTS
 from kiki.synctwin.services.gatekeeper import SimulationGatekeeper
 
 
@@ -51,3 +53,21 @@ def test_a_client_without_baseline_gets_a_clear_error(baseline: Baseline) -> Non
                 {"audience_size": 1, "cvr": 1, "daily_budget": 1}, "other"
             )
         )
+
+
+def test_a_learned_threshold_sets_the_clients_bar_then_the_fleets(
+    baseline: Baseline, good_strategy: Strategy
+) -> None:
+    book = InMemoryThresholdBook()
+    gate = SimulationGatekeeper(
+        baselines=InMemoryBaselineSource({"acme": baseline, "zeta": baseline}),
+        clock=VirtualClock(),
+        thresholds=book,
+    )
+    assert gate.evaluate(good_strategy, "acme")[0].threshold == 0.85
+    book.put(ALL_CLIENTS, 0.995, {}, VirtualClock().now())
+    rejected, _ = gate.evaluate(good_strategy, "acme")
+    assert (rejected.threshold, rejected.approved) == (0.995, False)
+    book.put("acme", 0.5, {}, VirtualClock().now())
+    assert gate.evaluate(good_strategy, "acme")[0].approved
+    assert not gate.evaluate(good_strategy, "zeta")[0].approved

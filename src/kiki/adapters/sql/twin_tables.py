@@ -1,4 +1,5 @@
-"""SyncTwin's tables: gate decisions (shadow mode included), projections, recorded baselines."""
+"""SyncTwin's tables: gate decisions (shadow mode included), projections, recorded baselines,
+learned thresholds."""
 
 from __future__ import annotations
 
@@ -52,4 +53,17 @@ twin_baselines = sa.Table(
     sa.Column("monthly_revenue_micros", sa.BigInteger(), nullable=False),
     sa.Column("monthly_ad_spend_micros", sa.BigInteger(), nullable=False),
     sa.Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")  # SQLite autoincrements INTEGER keys
+
+twin_thresholds = sa.Table(
+    "twin_thresholds",
+    metadata,
+    sa.Column("seq", _ID, primary_key=True, autoincrement=True),
+    sa.Column("client_id", sa.String(100), nullable=False),
+    sa.Column("threshold", sa.Float(), nullable=False),
+    sa.Column("evidence_json", sa.Text(), nullable=False),
+    sa.Column("at", UtcDateTime(), nullable=False),
+    sa.Index("ix_twin_thresholds_client_at", "client_id", "at"),
 )

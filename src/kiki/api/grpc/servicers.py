@@ -10,7 +10,7 @@ from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
 from kiki.syncflow.services.run_optimization_cycle import LTV_LOOKBACK_DAYS
 from kiki.syncnotify.alert import Alert, Severity
-from kiki.wire import convert
+from kiki.wire import convert, gate_convert
 from kiki.wire.gen import budget_optimizer_pb2 as bo
 from kiki.wire.gen import budget_optimizer_pb2_grpc as bo_grpc
 from kiki.wire.gen import campaigns_pb2 as cp
@@ -175,6 +175,36 @@ class SyncTwinServicer(tw_grpc.SyncTwinServiceServicer):
             caller(), request.client_id, strategy, key=request.idempotency_key or None
         )
         return convert.launch_to(outcome)
+
+    @translated
+    def GetGateCalibration(
+        self, request: tw.GateRequest, context: grpc.ServicerContext
+    ) -> tw.GateCalibrationReport:
+        report = self.tenancy.gate_calibration(caller(), request.client_id)
+        return gate_convert.calibration_report_to(report)
+
+    @translated
+    def GetGateTuning(
+        self, request: tw.GateRequest, context: grpc.ServicerContext
+    ) -> tw.GateThresholdChange:
+        change = self.tenancy.gate_tuning(caller(), request.client_id)
+        return gate_convert.threshold_change_to(change)
+
+    @translated
+    def GetGateReview(
+        self, request: tw.GateReviewRequest, context: grpc.ServicerContext
+    ) -> tw.GateReview:
+        review = self.tenancy.gate_review(caller(), request.client_id, since=request.since or None)
+        return gate_convert.review_to(review)
+
+    @translated
+    def ApplyGateThreshold(
+        self, request: tw.ApplyGateThresholdRequest, context: grpc.ServicerContext
+    ) -> tw.GateThresholdChange:
+        change, replayed = self.tenancy.apply_gate_threshold(
+            caller(), request.client_id, key=request.idempotency_key or None
+        )
+        return gate_convert.threshold_change_to(change, candidates=False, replayed=replayed)
 
 
 class CampaignServicer(cp_grpc.CampaignServiceServicer):

@@ -26,7 +26,7 @@ from kiki.core.errors import InvalidInputError, KikiError
 from kiki.core.platform import Platform
 from kiki.tenancy.keys import Tenant
 from kiki.views import campaigns as campaign_views
-from kiki.views import flow, money, twin, value
+from kiki.views import flow, gate, money, twin, value
 from kiki.views import platforms as platform_views
 
 _bearer = HTTPBearer(auto_error=False, description="A tenant's API key: `kiki tenants create`")
@@ -191,6 +191,7 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
     _twin_and_value_routes(api, tenancy, changed)
     _campaign_routes(api, tenancy, changed)
     _platform_routes(api, tenancy, changed)
+    _gate_routes(api, tenancy, changed)
     return api
 
 
@@ -334,6 +335,38 @@ def _platform_routes(api: FastAPI, tenancy: TenantServices, changed: Changed) ->
     def check_platforms(caller: Caller, client_id: str) -> dict[str, Any]:
         """Each connected account read once: what it holds, or why it cannot be read."""
         return platform_views.check(tenancy.check_platforms(caller, client_id))
+
+
+def _gate_routes(api: FastAPI, tenancy: TenantServices, changed: Changed) -> None:
+    @api.get("/v1/clients/{client_id}/gate/calibration", tags=["synctwin"])
+    def gate_calibration(caller: Caller, client_id: str) -> dict[str, Any]:
+        """Is the gate's confidence a probability? Reliability table (ten bins, 95 % Wilson),
+        Brier score, log loss and ECE over the client's decisions with outcomes."""
+        return gate.calibration(tenancy.gate_calibration(caller, client_id))
+
+    @api.get("/v1/clients/{client_id}/gate/tuning", tags=["synctwin"])
+    def gate_tuning(caller: Caller, client_id: str) -> dict[str, Any]:
+        """Every cut point's FN and FP rates and money, and the recommended threshold or why
+        none (``refusals``); changes nothing."""
+        return gate.tuning(tenancy.gate_tuning(caller, client_id))
+
+    @api.get("/v1/clients/{client_id}/gate/review", tags=["synctwin"])
+    def gate_review(
+        caller: Caller, client_id: str, since: Annotated[str | None, Query()] = None
+    ) -> dict[str, Any]:
+        """The campaigns rejected since ``since`` (``7d`` by default, ``24h``, ``2w`` or an ISO
+        date), the trailing FN/FP rates against the targets and the recommendation."""
+        return gate.review(tenancy.gate_review(caller, client_id, since=since))
+
+    @api.post("/v1/clients/{client_id}/gate/thresholds", tags=["synctwin"])
+    def apply_gate_threshold(
+        caller: Caller, client_id: str, key: IdempotencyKey = None
+    ) -> JSONResponse:
+        """Store the recommended threshold for the client (audited GATE_THRESHOLD_CHANGED); a
+        refusal (too few outcomes, no threshold meeting the targets) answers status REFUSED
+        and changes nothing. Needs an Idempotency-Key."""
+        change, replayed = tenancy.apply_gate_threshold(caller, client_id, key=key)
+        return changed(gate.threshold_change(change), replayed)
 
 
 def _aware(moment: datetime | None) -> datetime | None:

@@ -17,7 +17,8 @@ from kiki.synctwin.domain.simulation import (
     simulate,
 )
 from kiki.synctwin.errors import NoBaselineError
-from kiki.synctwin.ports import BaselineSource, GateMetrics
+from kiki.synctwin.ports import BaselineSource, GateMetrics, ThresholdBook
+from kiki.synctwin.services.tune_threshold import effective_threshold
 
 LOOKBACK_DAYS = 90
 
@@ -25,7 +26,10 @@ LOOKBACK_DAYS = 90
 class SimulationGatekeeper:
     """Pre-launch gate. Its seed is derived from the inputs (client, strategy, baseline, model
     settings), so resubmitting the same strategy replays the same verdict rather than redrawing
-    until one passes; a caller that wants a specific seed passes it."""
+    until one passes; a caller that wants a specific seed passes it.
+
+    With a ThresholdBook, a client's bar is the threshold learned for it (``tune_threshold``),
+    else the fleet's, else ``threshold``; without one, ``threshold`` for everyone."""
 
     def __init__(
         self,
@@ -36,6 +40,7 @@ class SimulationGatekeeper:
         threshold: float = DEFAULT_THRESHOLD,
         simulations: int = DEFAULT_SIMULATIONS,
         variance: float = DEFAULT_VARIANCE,
+        thresholds: ThresholdBook | None = None,
     ) -> None:
         self.baselines = baselines
         self.clock = clock
@@ -43,6 +48,12 @@ class SimulationGatekeeper:
         self.threshold = threshold
         self.simulations = simulations
         self.variance = variance
+        self.thresholds = thresholds
+
+    def threshold_for(self, client_id: str) -> float:
+        if self.thresholds is None:
+            return self.threshold
+        return effective_threshold(client_id, book=self.thresholds, default=self.threshold)
 
     async def simulate_strategy(
         self,
@@ -78,7 +89,7 @@ class SimulationGatekeeper:
             simulations=self.simulations,
             variance=self.variance,
             seed=seed,
-            threshold=self.threshold,
+            threshold=self.threshold_for(client_id),
         )
         if self.metrics is not None:
             self.metrics.observe_simulation(self.simulations, self.clock.monotonic() - started)

@@ -44,6 +44,26 @@ class SyncTwinServiceStub:
                 request_serializer=kiki_dot_v1_dot_synctwin__pb2.LaunchCampaignRequest.SerializeToString,
                 response_deserializer=kiki_dot_v1_dot_synctwin__pb2.LaunchCampaignResponse.FromString,
                 _registered_method=True)
+        self.GetGateCalibration = channel.unary_unary(
+                '/kiki.v1.SyncTwinService/GetGateCalibration',
+                request_serializer=kiki_dot_v1_dot_synctwin__pb2.GateRequest.SerializeToString,
+                response_deserializer=kiki_dot_v1_dot_synctwin__pb2.GateCalibrationReport.FromString,
+                _registered_method=True)
+        self.GetGateTuning = channel.unary_unary(
+                '/kiki.v1.SyncTwinService/GetGateTuning',
+                request_serializer=kiki_dot_v1_dot_synctwin__pb2.GateRequest.SerializeToString,
+                response_deserializer=kiki_dot_v1_dot_synctwin__pb2.GateThresholdChange.FromString,
+                _registered_method=True)
+        self.GetGateReview = channel.unary_unary(
+                '/kiki.v1.SyncTwinService/GetGateReview',
+                request_serializer=kiki_dot_v1_dot_synctwin__pb2.GateReviewRequest.SerializeToString,
+                response_deserializer=kiki_dot_v1_dot_synctwin__pb2.GateReview.FromString,
+                _registered_method=True)
+        self.ApplyGateThreshold = channel.unary_unary(
+                '/kiki.v1.SyncTwinService/ApplyGateThreshold',
+                request_serializer=kiki_dot_v1_dot_synctwin__pb2.ApplyGateThresholdRequest.SerializeToString,
+                response_deserializer=kiki_dot_v1_dot_synctwin__pb2.GateThresholdChange.FromString,
+                _registered_method=True)
 
 
 class SyncTwinServiceServicer:
@@ -63,6 +83,35 @@ class SyncTwinServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetGateCalibration(self, request, context):
+        """The gate learning from its outcomes (`kiki twin calibration | tune | review`).
+        Is the gate's confidence a probability? Reliability table, Brier score, log loss, ECE.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetGateTuning(self, request, context):
+        """Every cut point's FN/FP rates and money, and the recommended threshold or why none.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetGateReview(self, request, context):
+        """The campaigns rejected in the period, the trailing FN/FP rates, the recommendation.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ApplyGateThreshold(self, request, context):
+        """Store the recommended threshold (audited GATE_THRESHOLD_CHANGED), or answer REFUSED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SyncTwinServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -75,6 +124,26 @@ def add_SyncTwinServiceServicer_to_server(servicer, server):
                     servicer.LaunchCampaign,
                     request_deserializer=kiki_dot_v1_dot_synctwin__pb2.LaunchCampaignRequest.FromString,
                     response_serializer=kiki_dot_v1_dot_synctwin__pb2.LaunchCampaignResponse.SerializeToString,
+            ),
+            'GetGateCalibration': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetGateCalibration,
+                    request_deserializer=kiki_dot_v1_dot_synctwin__pb2.GateRequest.FromString,
+                    response_serializer=kiki_dot_v1_dot_synctwin__pb2.GateCalibrationReport.SerializeToString,
+            ),
+            'GetGateTuning': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetGateTuning,
+                    request_deserializer=kiki_dot_v1_dot_synctwin__pb2.GateRequest.FromString,
+                    response_serializer=kiki_dot_v1_dot_synctwin__pb2.GateThresholdChange.SerializeToString,
+            ),
+            'GetGateReview': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetGateReview,
+                    request_deserializer=kiki_dot_v1_dot_synctwin__pb2.GateReviewRequest.FromString,
+                    response_serializer=kiki_dot_v1_dot_synctwin__pb2.GateReview.SerializeToString,
+            ),
+            'ApplyGateThreshold': grpc.unary_unary_rpc_method_handler(
+                    servicer.ApplyGateThreshold,
+                    request_deserializer=kiki_dot_v1_dot_synctwin__pb2.ApplyGateThresholdRequest.FromString,
+                    response_serializer=kiki_dot_v1_dot_synctwin__pb2.GateThresholdChange.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -131,6 +200,114 @@ class SyncTwinService:
             '/kiki.v1.SyncTwinService/LaunchCampaign',
             kiki_dot_v1_dot_synctwin__pb2.LaunchCampaignRequest.SerializeToString,
             kiki_dot_v1_dot_synctwin__pb2.LaunchCampaignResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetGateCalibration(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kiki.v1.SyncTwinService/GetGateCalibration',
+            kiki_dot_v1_dot_synctwin__pb2.GateRequest.SerializeToString,
+            kiki_dot_v1_dot_synctwin__pb2.GateCalibrationReport.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetGateTuning(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kiki.v1.SyncTwinService/GetGateTuning',
+            kiki_dot_v1_dot_synctwin__pb2.GateRequest.SerializeToString,
+            kiki_dot_v1_dot_synctwin__pb2.GateThresholdChange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetGateReview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kiki.v1.SyncTwinService/GetGateReview',
+            kiki_dot_v1_dot_synctwin__pb2.GateReviewRequest.SerializeToString,
+            kiki_dot_v1_dot_synctwin__pb2.GateReview.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ApplyGateThreshold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kiki.v1.SyncTwinService/ApplyGateThreshold',
+            kiki_dot_v1_dot_synctwin__pb2.ApplyGateThresholdRequest.SerializeToString,
+            kiki_dot_v1_dot_synctwin__pb2.GateThresholdChange.FromString,
             options,
             channel_credentials,
             insecure,
