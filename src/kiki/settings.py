@@ -179,6 +179,13 @@ class Settings(BaseSettings):
     microsoft_refresh_token: SecretStr | None = None
     microsoft_customer_id: str | None = None
     microsoft_report_poll_s: float = Field(default=2.0, gt=0, le=60)
+    # The csv adapter: accounts without API access, through export files and change files
+    csv_exports_dir: Path | None = Field(
+        default=None, description="<platform>/<account>/ holds each account's report exports"
+    )
+    csv_changes_dir: Path | None = Field(
+        default=None, description="<platform>/<account>.csv: the changes for a person to upload"
+    )
 
     @field_validator("database_url")
     @classmethod

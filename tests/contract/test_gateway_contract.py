@@ -3,7 +3,9 @@ against ``Gateway`` alone so that real platform adapters on local fake servers c
 
 Here it runs against SandboxPlatform on the in-process store, SQLite and PostgreSQL, and
 against the Meta, Google Ads and Microsoft Advertising adapters on their fakes (whose budgets
-are whole cents: amounts here are written in the platform's unit, ``subject.units``).
+are whole cents: amounts here are written in the platform's unit, ``subject.units``), and
+against the csv adapter with a person at its side (``ConfirmedByUpload``: a write left pending
+is uploaded and asked again, which returns once the next export confirms it).
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from kiki.platforms.errors import UnrepresentableAmountError
 from kiki.platforms.sandbox.accounts import demo_accounts
 from kiki.platforms.sandbox.platform import SandboxPlatform
 from kiki.platforms.sandbox.store import SandboxStore
+from kiki.testing.platforms.market import FakeMarket
 from kiki.testing.platforms.servers import FakePlatforms
 from tests.conftest import postgres_schema
-from tests.live import live_gateway
+from tests.live import ConfirmedByUpload, csv_gateway, live_gateway
 
 HOUR_S = 3600.0
 
@@ -74,6 +77,7 @@ LIVE = {"meta": Platform.META, "google": Platform.GOOGLE, "microsoft": Platform.
         "sqlite",
         pytest.param("postgres", marks=pytest.mark.postgres),
         *LIVE,
+        "csv",
     ]
 )
 def subject(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GatewayUnderTest]:
@@ -83,6 +87,13 @@ def subject(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GatewayU
         clock: Any = started.market.clock
         yield GatewayUnderTest(live.gateway, live.client_id, clock.advance, unit_micros=10_000)
         live.close()
+    elif request.param == "csv":
+        market = FakeMarket()
+        live, desk = csv_gateway(market, tmp_path)
+        confirmed = ConfirmedByUpload(
+            live.gateway, desk, live.client_id, {live.platform: live.account_id}
+        )
+        yield GatewayUnderTest(confirmed, live.client_id, market.clock.advance, unit_micros=10_000)  # type: ignore[arg-type]
     elif request.param == "memory":
         yield sandbox(InMemorySandboxStore())
     elif request.param == "sqlite":
