@@ -102,7 +102,8 @@ def test_a_platforms_own_export_columns_are_read(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "campaigns.csv").write_text(
         "Campaign performance\n"
-        "Day,Campaign ID,Campaign,Campaign status,Budget,Cost,Impr.,Clicks,Conversions,Conv. value\n"
+        "Day,Campaign ID,Campaign,Campaign status,Budget,Cost,Impr.,Clicks,Conversions,"
+        "Conv. value\n"
         f'{VirtualClock().now():%Y-%m-%d},111,Brand,Enabled,"1,250.50",12.34,"1,000",40,2.5,99.00\n'
         "Total,,,,,12.34,1000,40,2.5,99.00\n"
     )
