@@ -14,6 +14,7 @@ from kiki.adapters.platforms.csv.gateway import CsvGateway
 from kiki.adapters.platforms.google.gateway import GoogleGateway
 from kiki.adapters.platforms.meta.gateway import MetaGateway
 from kiki.adapters.platforms.microsoft.gateway import MicrosoftGateway
+from kiki.adapters.platforms.tiktok.gateway import TikTokGateway
 from kiki.core.platform import Platform
 from kiki.platforms.connections import Connection
 from kiki.platforms.errors import ChangePendingError
@@ -27,6 +28,7 @@ GATEWAYS: dict[Platform, Callable[..., Gateway]] = {
     Platform.META: MetaGateway,
     Platform.GOOGLE: GoogleGateway,
     Platform.MICROSOFT: MicrosoftGateway,
+    Platform.TIKTOK: TikTokGateway,
 }
 _numbers = itertools.count(1)
 

@@ -121,6 +121,13 @@ def _microsoft(settings: Settings, clock: Clock, connections: ConnectionLookup) 
     return PlatformAdapters(gateway, NoValues(), None, gateway.close)
 
 
+def _tiktok(settings: Settings, clock: Clock, connections: ConnectionLookup) -> PlatformAdapters:
+    from kiki.adapters.platforms.tiktok.gateway import TikTokGateway  # noqa: PLC0415
+
+    gateway = TikTokGateway(settings, clock, connections, sleep=clock.sleep)
+    return PlatformAdapters(gateway, NoValues(), None, gateway.close)
+
+
 def _csv(settings: Settings, clock: Clock, connections: ConnectionLookup) -> PlatformAdapters:
     from kiki.adapters.platforms.csv.gateway import CsvGateway  # noqa: PLC0415
 
@@ -132,6 +139,7 @@ GATEWAYS: dict[str, GatewayKind] = {
     "meta": GatewayKind(_meta, frozenset({Platform.META}), digits_account("act_")),
     "google": GatewayKind(_google, frozenset({Platform.GOOGLE}), digits_account(length=10)),
     "microsoft": GatewayKind(_microsoft, frozenset({Platform.MICROSOFT}), digits_account()),
+    "tiktok": GatewayKind(_tiktok, frozenset({Platform.TIKTOK}), digits_account()),
     "csv": GatewayKind(_csv, None, folder_account),
 }
 

@@ -179,6 +179,11 @@ class Settings(BaseSettings):
     microsoft_refresh_token: SecretStr | None = None
     microsoft_customer_id: str | None = None
     microsoft_report_poll_s: float = Field(default=2.0, gt=0, le=60)
+    tiktok_api_url: str = "https://business-api.tiktok.com"
+    tiktok_access_token: SecretStr | None = None
+    tiktok_revenue_metric: str = Field(
+        default="total_complete_payment_rate", description="the report metric read as revenue"
+    )
     # The csv adapter: accounts without API access, through export files and change files
     csv_exports_dir: Path | None = Field(
         default=None, description="<platform>/<account>/ holds each account's report exports"

@@ -26,7 +26,7 @@ from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms import CampaignNotFoundError, Gateway, UnknownClientError
-from kiki.platforms.errors import UnrepresentableAmountError
+from kiki.platforms.errors import NotOfferedError, UnrepresentableAmountError
 from kiki.platforms.sandbox.accounts import demo_accounts
 from kiki.platforms.sandbox.platform import SandboxPlatform
 from kiki.platforms.sandbox.store import SandboxStore
@@ -46,6 +46,7 @@ class GatewayUnderTest:
     client_id: str
     advance: Callable[[float], object]
     unit_micros: int = 1  # the platform's smallest budget step
+    bids: bool = True  # False: a bid amount raises NotOfferedError and changes nothing
 
     def any_platform(self) -> Platform:
         return self.gateway.platforms(self.client_id)[0]
@@ -68,7 +69,13 @@ def fakes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakePlatforms]:
         yield started
 
 
-LIVE = {"meta": Platform.META, "google": Platform.GOOGLE, "microsoft": Platform.MICROSOFT}
+LIVE = {
+    "meta": Platform.META,
+    "google": Platform.GOOGLE,
+    "microsoft": Platform.MICROSOFT,
+    "tiktok": Platform.TIKTOK,
+}
+NO_BIDS = {Platform.TIKTOK}  # bids are not offered there: NotOfferedError, nothing changed
 
 
 @pytest.fixture(
@@ -85,7 +92,13 @@ def subject(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GatewayU
         started: Any = request.getfixturevalue("fakes")
         live = live_gateway(started, LIVE[request.param])
         clock: Any = started.market.clock
-        yield GatewayUnderTest(live.gateway, live.client_id, clock.advance, unit_micros=10_000)
+        yield GatewayUnderTest(
+            live.gateway,
+            live.client_id,
+            clock.advance,
+            unit_micros=10_000,
+            bids=live.platform not in NO_BIDS,
+        )
         live.close()
     elif request.param == "csv":
         market = FakeMarket()
@@ -206,6 +219,14 @@ def test_a_negative_daily_budget_is_refused(subject: GatewayUnderTest) -> None:
 def test_a_created_campaign_is_active_with_its_budget_and_bid(subject: GatewayUnderTest) -> None:
     gateway, client, platform = subject.gateway, subject.client_id, subject.any_platform()
     bid = Bid(BidStrategy.TARGET_CPA, Money(150_000_000))
+    if not subject.bids:
+        before = gateway.read_campaigns(client, platform, window_s=HOUR_S)
+        with pytest.raises(NotOfferedError):
+            gateway.create_campaign(
+                client, platform, name="Spring sale", daily_budget=Money(75_500_000), bid=bid
+            )
+        assert len(gateway.read_campaigns(client, platform, window_s=HOUR_S)) == len(before)
+        bid = Bid()
     created = gateway.create_campaign(
         client, platform, name="Spring sale", daily_budget=Money(75_500_000), bid=bid
     )
@@ -256,8 +277,13 @@ def test_a_campaigns_bid_and_budget_are_set_absolutely(subject: GatewayUnderTest
         client, platform, name="c", daily_budget=subject.units(1), bid=Bid()
     ).ref
     bid = Bid(BidStrategy.MAX_CPC, Money(450_000))
-    assert gateway.set_bid(ref, bid).bid == bid
-    assert gateway.set_bid(ref, bid).bid == bid
+    if subject.bids:
+        assert gateway.set_bid(ref, bid).bid == bid
+        assert gateway.set_bid(ref, bid).bid == bid
+    else:
+        with pytest.raises(NotOfferedError, match="bid"):
+            gateway.set_bid(ref, bid)
+        bid = Bid()
     assert gateway.set_campaign_budget(ref, Money(42_000_000)).daily_budget == Money(42_000_000)
     [state] = [
         r.state

@@ -1,4 +1,4 @@
-"""All three fakes over one market, on loopback, with the settings that point KIKI at them.
+"""Every fake over one market, on loopback, with the settings that point KIKI at them.
 
     with FakePlatforms(workdir=tmp_path) as fakes:
         accounts = fakes.open("acme")                # Meta, Google and Microsoft accounts
@@ -23,10 +23,18 @@ from kiki.testing.platforms.market import FakeMarket
 from kiki.testing.platforms.meta_graph import FakeMetaGraph
 from kiki.testing.platforms.microsoft_ads import FakeMicrosoftAds
 from kiki.testing.platforms.oauth import FakeTokenEndpoint
+from kiki.testing.platforms.tiktok_business import FakeTikTokBusiness
 
-LIVE = (Platform.META, Platform.GOOGLE, Platform.MICROSOFT)
-ADAPTERS = {Platform.META: "meta", Platform.GOOGLE: "google", Platform.MICROSOFT: "microsoft"}
-_DIGITS = {Platform.META: 12, Platform.GOOGLE: 10, Platform.MICROSOFT: 9}
+LIVE = (Platform.META, Platform.GOOGLE, Platform.MICROSOFT)  # part 1: what ``open`` opens
+PART_TWO = (Platform.TIKTOK,)
+API_PLATFORMS = (*LIVE, *PART_TWO)  # every platform with an API adapter and a fake
+ADAPTERS = {
+    Platform.META: "meta",
+    Platform.GOOGLE: "google",
+    Platform.MICROSOFT: "microsoft",
+    Platform.TIKTOK: "tiktok",
+}
+_DIGITS = {Platform.META: 12, Platform.GOOGLE: 10, Platform.MICROSOFT: 9, Platform.TIKTOK: 16}
 
 
 class FakePlatforms:
@@ -41,11 +49,13 @@ class FakePlatforms:
             "microsoft_developer_token": f"mdev-{secrets.token_hex(12)}",
             "microsoft_client_secret": f"msec-{secrets.token_hex(12)}",
             "microsoft_refresh_token": f"m-{secrets.token_hex(12)}",
+            "tiktok_access_token": f"tt-{secrets.token_hex(12)}",
         }
         self._stack = ExitStack()
         self.meta: FakeMetaGraph
         self.google: Any
         self.microsoft: FakeMicrosoftAds
+        self.tiktok: FakeTikTokBusiness
         self.google_tokens: FakeTokenEndpoint
         self.microsoft_tokens: FakeTokenEndpoint
 
@@ -96,6 +106,9 @@ class FakePlatforms:
                 self.market, self.microsoft_tokens, developer_token=s["microsoft_developer_token"]
             )
         )
+        self.tiktok = stack.enter_context(
+            FakeTikTokBusiness(self.market, access_token=s["tiktok_access_token"])
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -121,6 +134,7 @@ class FakePlatforms:
             "microsoft_token_url": self.microsoft_tokens.url,
             "microsoft_client_id": "kiki-microsoft-client",
             "microsoft_customer_id": "1000",
+            "tiktok_api_url": self.tiktok.url,
         }
 
     def environment(self) -> dict[str, str]:
