@@ -12,6 +12,7 @@ from typing import Any
 from kiki.adapters.memory.connections import InMemoryConnectionBook
 from kiki.adapters.platforms.csv.gateway import CsvGateway
 from kiki.adapters.platforms.google.gateway import GoogleGateway
+from kiki.adapters.platforms.linkedin.gateway import LinkedInGateway
 from kiki.adapters.platforms.meta.gateway import MetaGateway
 from kiki.adapters.platforms.microsoft.gateway import MicrosoftGateway
 from kiki.adapters.platforms.tiktok.gateway import TikTokGateway
@@ -29,6 +30,7 @@ GATEWAYS: dict[Platform, Callable[..., Gateway]] = {
     Platform.GOOGLE: GoogleGateway,
     Platform.MICROSOFT: MicrosoftGateway,
     Platform.TIKTOK: TikTokGateway,
+    Platform.LINKEDIN: LinkedInGateway,
 }
 _numbers = itertools.count(1)
 

@@ -128,6 +128,13 @@ def _tiktok(settings: Settings, clock: Clock, connections: ConnectionLookup) -> 
     return PlatformAdapters(gateway, NoValues(), None, gateway.close)
 
 
+def _linkedin(settings: Settings, clock: Clock, connections: ConnectionLookup) -> PlatformAdapters:
+    from kiki.adapters.platforms.linkedin.gateway import LinkedInGateway  # noqa: PLC0415
+
+    gateway = LinkedInGateway(settings, clock, connections, sleep=clock.sleep)
+    return PlatformAdapters(gateway, NoValues(), None, gateway.close)
+
+
 def _csv(settings: Settings, clock: Clock, connections: ConnectionLookup) -> PlatformAdapters:
     from kiki.adapters.platforms.csv.gateway import CsvGateway  # noqa: PLC0415
 
@@ -140,6 +147,7 @@ GATEWAYS: dict[str, GatewayKind] = {
     "google": GatewayKind(_google, frozenset({Platform.GOOGLE}), digits_account(length=10)),
     "microsoft": GatewayKind(_microsoft, frozenset({Platform.MICROSOFT}), digits_account()),
     "tiktok": GatewayKind(_tiktok, frozenset({Platform.TIKTOK}), digits_account()),
+    "linkedin": GatewayKind(_linkedin, frozenset({Platform.LINKEDIN}), digits_account()),
     "csv": GatewayKind(_csv, None, folder_account),
 }
 

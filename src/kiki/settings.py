@@ -184,6 +184,9 @@ class Settings(BaseSettings):
     tiktok_revenue_metric: str = Field(
         default="total_complete_payment_rate", description="the report metric read as revenue"
     )
+    linkedin_api_url: str = "https://api.linkedin.com/rest"
+    linkedin_version: str = Field(default="202610", description="the LinkedIn-Version header")
+    linkedin_access_token: SecretStr | None = None
     # The csv adapter: accounts without API access, through export files and change files
     csv_exports_dir: Path | None = Field(
         default=None, description="<platform>/<account>/ holds each account's report exports"

@@ -19,6 +19,7 @@ WRITES = {
     Platform.GOOGLE: "_mutate_budgets",
     Platform.MICROSOFT: "PUT Campaigns",
     Platform.TIKTOK: "POST campaign/update",
+    Platform.LINKEDIN: "PARTIAL_UPDATE /rest/adAccounts/{id}/adCampaigns/{id}",
 }
 
 
@@ -84,8 +85,9 @@ def test_a_wait_longer_than_the_retry_budget_gives_up_at_once(
         (Platform.GOOGLE, "KIKI_GOOGLE_ADS_DEVELOPER_TOKEN"),
         (Platform.MICROSOFT, "KIKI_MICROSOFT_DEVELOPER_TOKEN"),
         (Platform.TIKTOK, "KIKI_TIKTOK_ACCESS_TOKEN"),
+        (Platform.LINKEDIN, "KIKI_LINKEDIN_ACCESS_TOKEN"),
     ],
-    ids=["meta", "google", "microsoft", "tiktok"],
+    ids=["meta", "google", "microsoft", "tiktok", "linkedin"],
 )
 def test_missing_credentials_say_where_to_set_them(
     fakes: FakePlatforms, platform: Platform, setting: str

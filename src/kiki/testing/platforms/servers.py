@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kiki.core.platform import Platform
+from kiki.testing.platforms.linkedin_marketing import FakeLinkedInMarketing
 from kiki.testing.platforms.market import FakeMarket
 from kiki.testing.platforms.meta_graph import FakeMetaGraph
 from kiki.testing.platforms.microsoft_ads import FakeMicrosoftAds
@@ -26,15 +27,22 @@ from kiki.testing.platforms.oauth import FakeTokenEndpoint
 from kiki.testing.platforms.tiktok_business import FakeTikTokBusiness
 
 LIVE = (Platform.META, Platform.GOOGLE, Platform.MICROSOFT)  # part 1: what ``open`` opens
-PART_TWO = (Platform.TIKTOK,)
+PART_TWO = (Platform.TIKTOK, Platform.LINKEDIN)
 API_PLATFORMS = (*LIVE, *PART_TWO)  # every platform with an API adapter and a fake
 ADAPTERS = {
     Platform.META: "meta",
     Platform.GOOGLE: "google",
     Platform.MICROSOFT: "microsoft",
     Platform.TIKTOK: "tiktok",
+    Platform.LINKEDIN: "linkedin",
 }
-_DIGITS = {Platform.META: 12, Platform.GOOGLE: 10, Platform.MICROSOFT: 9, Platform.TIKTOK: 16}
+_DIGITS = {
+    Platform.META: 12,
+    Platform.GOOGLE: 10,
+    Platform.MICROSOFT: 9,
+    Platform.TIKTOK: 16,
+    Platform.LINKEDIN: 9,
+}
 
 
 class FakePlatforms:
@@ -50,12 +58,14 @@ class FakePlatforms:
             "microsoft_client_secret": f"msec-{secrets.token_hex(12)}",
             "microsoft_refresh_token": f"m-{secrets.token_hex(12)}",
             "tiktok_access_token": f"tt-{secrets.token_hex(12)}",
+            "linkedin_access_token": f"li-{secrets.token_hex(12)}",
         }
         self._stack = ExitStack()
         self.meta: FakeMetaGraph
         self.google: Any
         self.microsoft: FakeMicrosoftAds
         self.tiktok: FakeTikTokBusiness
+        self.linkedin: FakeLinkedInMarketing
         self.google_tokens: FakeTokenEndpoint
         self.microsoft_tokens: FakeTokenEndpoint
 
@@ -109,6 +119,9 @@ class FakePlatforms:
         self.tiktok = stack.enter_context(
             FakeTikTokBusiness(self.market, access_token=s["tiktok_access_token"])
         )
+        self.linkedin = stack.enter_context(
+            FakeLinkedInMarketing(self.market, access_token=s["linkedin_access_token"])
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -135,6 +148,7 @@ class FakePlatforms:
             "microsoft_client_id": "kiki-microsoft-client",
             "microsoft_customer_id": "1000",
             "tiktok_api_url": self.tiktok.url,
+            "linkedin_api_url": self.linkedin.url,
         }
 
     def environment(self) -> dict[str, str]:
