@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kiki.adapters.memory.connections import InMemoryConnectionBook
+from kiki.adapters.platforms.amazon.gateway import AmazonGateway
 from kiki.adapters.platforms.csv.gateway import CsvGateway
 from kiki.adapters.platforms.google.gateway import GoogleGateway
 from kiki.adapters.platforms.linkedin.gateway import LinkedInGateway
@@ -31,6 +32,7 @@ GATEWAYS: dict[Platform, Callable[..., Gateway]] = {
     Platform.MICROSOFT: MicrosoftGateway,
     Platform.TIKTOK: TikTokGateway,
     Platform.LINKEDIN: LinkedInGateway,
+    Platform.AMAZON: AmazonGateway,
 }
 _numbers = itertools.count(1)
 

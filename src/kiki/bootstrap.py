@@ -135,6 +135,13 @@ def _linkedin(settings: Settings, clock: Clock, connections: ConnectionLookup) -
     return PlatformAdapters(gateway, NoValues(), None, gateway.close)
 
 
+def _amazon(settings: Settings, clock: Clock, connections: ConnectionLookup) -> PlatformAdapters:
+    from kiki.adapters.platforms.amazon.gateway import AmazonGateway  # noqa: PLC0415
+
+    gateway = AmazonGateway(settings, clock, connections, sleep=clock.sleep)
+    return PlatformAdapters(gateway, NoValues(), None, gateway.close)
+
+
 def _csv(settings: Settings, clock: Clock, connections: ConnectionLookup) -> PlatformAdapters:
     from kiki.adapters.platforms.csv.gateway import CsvGateway  # noqa: PLC0415
 
@@ -148,6 +155,7 @@ GATEWAYS: dict[str, GatewayKind] = {
     "microsoft": GatewayKind(_microsoft, frozenset({Platform.MICROSOFT}), digits_account()),
     "tiktok": GatewayKind(_tiktok, frozenset({Platform.TIKTOK}), digits_account()),
     "linkedin": GatewayKind(_linkedin, frozenset({Platform.LINKEDIN}), digits_account()),
+    "amazon": GatewayKind(_amazon, frozenset({Platform.AMAZON}), digits_account()),
     "csv": GatewayKind(_csv, None, folder_account),
 }
 

@@ -187,6 +187,12 @@ class Settings(BaseSettings):
     linkedin_api_url: str = "https://api.linkedin.com/rest"
     linkedin_version: str = Field(default="202610", description="the LinkedIn-Version header")
     linkedin_access_token: SecretStr | None = None
+    amazon_ads_url: str = "https://advertising-api.amazon.com"
+    amazon_token_url: str = "https://api.amazon.com/auth/o2/token"  # noqa: S105  # a URL
+    amazon_client_id: str | None = None
+    amazon_client_secret: SecretStr | None = None
+    amazon_refresh_token: SecretStr | None = None
+    amazon_report_poll_s: float = Field(default=5.0, gt=0, le=300)
     # The csv adapter: accounts without API access, through export files and change files
     csv_exports_dir: Path | None = Field(
         default=None, description="<platform>/<account>/ holds each account's report exports"

@@ -75,11 +75,13 @@ LIVE = {
     "microsoft": Platform.MICROSOFT,
     "tiktok": Platform.TIKTOK,
     "linkedin": Platform.LINKEDIN,
+    "amazon": Platform.AMAZON,
 }
 # bid strategies not offered there: NotOfferedError, nothing changed
 UNOFFERED = {
     Platform.TIKTOK: frozenset({BidStrategy.MAX_CPC, BidStrategy.TARGET_CPA}),
     Platform.LINKEDIN: frozenset({BidStrategy.TARGET_CPA}),
+    Platform.AMAZON: frozenset({BidStrategy.MAX_CPC, BidStrategy.TARGET_CPA}),
 }
 
 

@@ -20,6 +20,7 @@ WRITES = {
     Platform.MICROSOFT: "PUT Campaigns",
     Platform.TIKTOK: "POST campaign/update",
     Platform.LINKEDIN: "PARTIAL_UPDATE /rest/adAccounts/{id}/adCampaigns/{id}",
+    Platform.AMAZON: "PUT /sp/campaigns",
 }
 
 
@@ -86,8 +87,9 @@ def test_a_wait_longer_than_the_retry_budget_gives_up_at_once(
         (Platform.MICROSOFT, "KIKI_MICROSOFT_DEVELOPER_TOKEN"),
         (Platform.TIKTOK, "KIKI_TIKTOK_ACCESS_TOKEN"),
         (Platform.LINKEDIN, "KIKI_LINKEDIN_ACCESS_TOKEN"),
+        (Platform.AMAZON, "KIKI_AMAZON_REFRESH_TOKEN"),
     ],
-    ids=["meta", "google", "microsoft", "tiktok", "linkedin"],
+    ids=["meta", "google", "microsoft", "tiktok", "linkedin", "amazon"],
 )
 def test_missing_credentials_say_where_to_set_them(
     fakes: FakePlatforms, platform: Platform, setting: str

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from kiki.core.platform import Platform
+from kiki.testing.platforms.amazon_ads import FakeAmazonAds
 from kiki.testing.platforms.linkedin_marketing import FakeLinkedInMarketing
 from kiki.testing.platforms.market import FakeMarket
 from kiki.testing.platforms.meta_graph import FakeMetaGraph
@@ -27,7 +28,7 @@ from kiki.testing.platforms.oauth import FakeTokenEndpoint
 from kiki.testing.platforms.tiktok_business import FakeTikTokBusiness
 
 LIVE = (Platform.META, Platform.GOOGLE, Platform.MICROSOFT)  # part 1: what ``open`` opens
-PART_TWO = (Platform.TIKTOK, Platform.LINKEDIN)
+PART_TWO = (Platform.TIKTOK, Platform.LINKEDIN, Platform.AMAZON)
 API_PLATFORMS = (*LIVE, *PART_TWO)  # every platform with an API adapter and a fake
 ADAPTERS = {
     Platform.META: "meta",
@@ -35,6 +36,7 @@ ADAPTERS = {
     Platform.MICROSOFT: "microsoft",
     Platform.TIKTOK: "tiktok",
     Platform.LINKEDIN: "linkedin",
+    Platform.AMAZON: "amazon",
 }
 _DIGITS = {
     Platform.META: 12,
@@ -42,6 +44,7 @@ _DIGITS = {
     Platform.MICROSOFT: 9,
     Platform.TIKTOK: 16,
     Platform.LINKEDIN: 9,
+    Platform.AMAZON: 15,
 }
 
 
@@ -59,6 +62,8 @@ class FakePlatforms:
             "microsoft_refresh_token": f"m-{secrets.token_hex(12)}",
             "tiktok_access_token": f"tt-{secrets.token_hex(12)}",
             "linkedin_access_token": f"li-{secrets.token_hex(12)}",
+            "amazon_client_secret": f"asec-{secrets.token_hex(12)}",
+            "amazon_refresh_token": f"Atzr|{secrets.token_hex(12)}",
         }
         self._stack = ExitStack()
         self.meta: FakeMetaGraph
@@ -66,12 +71,18 @@ class FakePlatforms:
         self.microsoft: FakeMicrosoftAds
         self.tiktok: FakeTikTokBusiness
         self.linkedin: FakeLinkedInMarketing
+        self.amazon: FakeAmazonAds
+        self.amazon_tokens: FakeTokenEndpoint
         self.google_tokens: FakeTokenEndpoint
         self.microsoft_tokens: FakeTokenEndpoint
 
     def tokens(self) -> list[str]:
         """Every secret these fakes accept, access tokens issued so far included."""
-        issued = [*self.google_tokens.issued(), *self.microsoft_tokens.issued()]
+        issued = [
+            *self.google_tokens.issued(),
+            *self.microsoft_tokens.issued(),
+            *self.amazon_tokens.issued(),
+        ]
         return [*self.secrets.values(), *issued]
 
     def __enter__(self) -> FakePlatforms:
@@ -122,6 +133,18 @@ class FakePlatforms:
         self.linkedin = stack.enter_context(
             FakeLinkedInMarketing(self.market, access_token=s["linkedin_access_token"])
         )
+        self.amazon_tokens = FakeTokenEndpoint(
+            scenario,
+            Platform.AMAZON,
+            client_id="amzn1.application-oa2-client.kiki",
+            refresh_token=s["amazon_refresh_token"],
+        ).start()
+        stack.callback(self.amazon_tokens.stop)
+        self.amazon = stack.enter_context(
+            FakeAmazonAds(
+                self.market, self.amazon_tokens, client_id="amzn1.application-oa2-client.kiki"
+            )
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -149,6 +172,10 @@ class FakePlatforms:
             "microsoft_customer_id": "1000",
             "tiktok_api_url": self.tiktok.url,
             "linkedin_api_url": self.linkedin.url,
+            "amazon_ads_url": self.amazon.url,
+            "amazon_token_url": self.amazon_tokens.url,
+            "amazon_client_id": "amzn1.application-oa2-client.kiki",
+            "amazon_report_poll_s": 0.01,
         }
 
     def environment(self) -> dict[str, str]:
