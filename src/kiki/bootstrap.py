@@ -43,7 +43,12 @@ from kiki.application.values import ClientValues
 from kiki.core.clock import Clock, SystemClock
 from kiki.core.errors import ConfigurationError
 from kiki.core.platform import Platform
-from kiki.platforms.connections import ConnectionLookup, digits_account, sandbox_account
+from kiki.platforms.connections import (
+    ConnectionLookup,
+    digits_account,
+    folder_account,
+    sandbox_account,
+)
 from kiki.platforms.routing import NoValues, RoutingGateway, RoutingValues
 from kiki.platforms.sandbox.platform import SandboxPlatform
 from kiki.platforms.sandbox.store import SandboxStore
@@ -116,11 +121,42 @@ def _microsoft(settings: Settings, clock: Clock, connections: ConnectionLookup) 
     return PlatformAdapters(gateway, NoValues(), None, gateway.close)
 
 
+def _tiktok(settings: Settings, clock: Clock, connections: ConnectionLookup) -> PlatformAdapters:
+    from kiki.adapters.platforms.tiktok.gateway import TikTokGateway  # noqa: PLC0415
+
+    gateway = TikTokGateway(settings, clock, connections, sleep=clock.sleep)
+    return PlatformAdapters(gateway, NoValues(), None, gateway.close)
+
+
+def _linkedin(settings: Settings, clock: Clock, connections: ConnectionLookup) -> PlatformAdapters:
+    from kiki.adapters.platforms.linkedin.gateway import LinkedInGateway  # noqa: PLC0415
+
+    gateway = LinkedInGateway(settings, clock, connections, sleep=clock.sleep)
+    return PlatformAdapters(gateway, NoValues(), None, gateway.close)
+
+
+def _amazon(settings: Settings, clock: Clock, connections: ConnectionLookup) -> PlatformAdapters:
+    from kiki.adapters.platforms.amazon.gateway import AmazonGateway  # noqa: PLC0415
+
+    gateway = AmazonGateway(settings, clock, connections, sleep=clock.sleep)
+    return PlatformAdapters(gateway, NoValues(), None, gateway.close)
+
+
+def _csv(settings: Settings, clock: Clock, connections: ConnectionLookup) -> PlatformAdapters:
+    from kiki.adapters.platforms.csv.gateway import CsvGateway  # noqa: PLC0415
+
+    return PlatformAdapters(CsvGateway(settings, clock, connections), NoValues(), None)
+
+
 GATEWAYS: dict[str, GatewayKind] = {
     "sandbox": GatewayKind(_sandbox, None, sandbox_account),
     "meta": GatewayKind(_meta, frozenset({Platform.META}), digits_account("act_")),
     "google": GatewayKind(_google, frozenset({Platform.GOOGLE}), digits_account(length=10)),
     "microsoft": GatewayKind(_microsoft, frozenset({Platform.MICROSOFT}), digits_account()),
+    "tiktok": GatewayKind(_tiktok, frozenset({Platform.TIKTOK}), digits_account()),
+    "linkedin": GatewayKind(_linkedin, frozenset({Platform.LINKEDIN}), digits_account()),
+    "amazon": GatewayKind(_amazon, frozenset({Platform.AMAZON}), digits_account()),
+    "csv": GatewayKind(_csv, None, folder_account),
 }
 
 

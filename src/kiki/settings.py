@@ -179,6 +179,27 @@ class Settings(BaseSettings):
     microsoft_refresh_token: SecretStr | None = None
     microsoft_customer_id: str | None = None
     microsoft_report_poll_s: float = Field(default=2.0, gt=0, le=60)
+    tiktok_api_url: str = "https://business-api.tiktok.com"
+    tiktok_access_token: SecretStr | None = None
+    tiktok_revenue_metric: str = Field(
+        default="total_complete_payment_rate", description="the report metric read as revenue"
+    )
+    linkedin_api_url: str = "https://api.linkedin.com/rest"
+    linkedin_version: str = Field(default="202610", description="the LinkedIn-Version header")
+    linkedin_access_token: SecretStr | None = None
+    amazon_ads_url: str = "https://advertising-api.amazon.com"
+    amazon_token_url: str = "https://api.amazon.com/auth/o2/token"  # noqa: S105  # a URL
+    amazon_client_id: str | None = None
+    amazon_client_secret: SecretStr | None = None
+    amazon_refresh_token: SecretStr | None = None
+    amazon_report_poll_s: float = Field(default=5.0, gt=0, le=300)
+    # The csv adapter: accounts without API access, through export files and change files
+    csv_exports_dir: Path | None = Field(
+        default=None, description="<platform>/<account>/ holds each account's report exports"
+    )
+    csv_changes_dir: Path | None = Field(
+        default=None, description="<platform>/<account>.csv: the changes for a person to upload"
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -3,7 +3,9 @@ against ``Gateway`` alone so that real platform adapters on local fake servers c
 
 Here it runs against SandboxPlatform on the in-process store, SQLite and PostgreSQL, and
 against the Meta, Google Ads and Microsoft Advertising adapters on their fakes (whose budgets
-are whole cents: amounts here are written in the platform's unit, ``subject.units``).
+are whole cents: amounts here are written in the platform's unit, ``subject.units``), and
+against the csv adapter with a person at its side (``ConfirmedByUpload``: a write left pending
+is uploaded and asked again, which returns once the next export confirms it).
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms import CampaignNotFoundError, Gateway, UnknownClientError
-from kiki.platforms.errors import UnrepresentableAmountError
+from kiki.platforms.errors import NotOfferedError, UnrepresentableAmountError
 from kiki.platforms.sandbox.accounts import demo_accounts
 from kiki.platforms.sandbox.platform import SandboxPlatform
 from kiki.platforms.sandbox.store import SandboxStore
+from kiki.testing.platforms.market import FakeMarket
 from kiki.testing.platforms.servers import FakePlatforms
 from tests.conftest import postgres_schema
-from tests.live import live_gateway
+from tests.live import ConfirmedByUpload, csv_gateway, live_gateway
 
 HOUR_S = 3600.0
 
@@ -43,6 +46,7 @@ class GatewayUnderTest:
     client_id: str
     advance: Callable[[float], object]
     unit_micros: int = 1  # the platform's smallest budget step
+    unoffered: frozenset[BidStrategy] = frozenset()  # these bids raise NotOfferedError
 
     def any_platform(self) -> Platform:
         return self.gateway.platforms(self.client_id)[0]
@@ -65,7 +69,20 @@ def fakes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakePlatforms]:
         yield started
 
 
-LIVE = {"meta": Platform.META, "google": Platform.GOOGLE, "microsoft": Platform.MICROSOFT}
+LIVE = {
+    "meta": Platform.META,
+    "google": Platform.GOOGLE,
+    "microsoft": Platform.MICROSOFT,
+    "tiktok": Platform.TIKTOK,
+    "linkedin": Platform.LINKEDIN,
+    "amazon": Platform.AMAZON,
+}
+# bid strategies not offered there: NotOfferedError, nothing changed
+UNOFFERED = {
+    Platform.TIKTOK: frozenset({BidStrategy.MAX_CPC, BidStrategy.TARGET_CPA}),
+    Platform.LINKEDIN: frozenset({BidStrategy.TARGET_CPA}),
+    Platform.AMAZON: frozenset({BidStrategy.MAX_CPC, BidStrategy.TARGET_CPA}),
+}
 
 
 @pytest.fixture(
@@ -74,6 +91,7 @@ LIVE = {"meta": Platform.META, "google": Platform.GOOGLE, "microsoft": Platform.
         "sqlite",
         pytest.param("postgres", marks=pytest.mark.postgres),
         *LIVE,
+        "csv",
     ]
 )
 def subject(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GatewayUnderTest]:
@@ -81,8 +99,21 @@ def subject(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GatewayU
         started: Any = request.getfixturevalue("fakes")
         live = live_gateway(started, LIVE[request.param])
         clock: Any = started.market.clock
-        yield GatewayUnderTest(live.gateway, live.client_id, clock.advance, unit_micros=10_000)
+        yield GatewayUnderTest(
+            live.gateway,
+            live.client_id,
+            clock.advance,
+            unit_micros=10_000,
+            unoffered=UNOFFERED.get(live.platform, frozenset()),
+        )
         live.close()
+    elif request.param == "csv":
+        market = FakeMarket()
+        live, desk = csv_gateway(market, tmp_path)
+        confirmed = ConfirmedByUpload(
+            live.gateway, desk, live.client_id, {live.platform: live.account_id}
+        )
+        yield GatewayUnderTest(confirmed, live.client_id, market.clock.advance, unit_micros=10_000)  # type: ignore[arg-type]
     elif request.param == "memory":
         yield sandbox(InMemorySandboxStore())
     elif request.param == "sqlite":
@@ -195,6 +226,14 @@ def test_a_negative_daily_budget_is_refused(subject: GatewayUnderTest) -> None:
 def test_a_created_campaign_is_active_with_its_budget_and_bid(subject: GatewayUnderTest) -> None:
     gateway, client, platform = subject.gateway, subject.client_id, subject.any_platform()
     bid = Bid(BidStrategy.TARGET_CPA, Money(150_000_000))
+    if bid.strategy in subject.unoffered:
+        before = gateway.read_campaigns(client, platform, window_s=HOUR_S)
+        with pytest.raises(NotOfferedError):
+            gateway.create_campaign(
+                client, platform, name="Spring sale", daily_budget=Money(75_500_000), bid=bid
+            )
+        assert len(gateway.read_campaigns(client, platform, window_s=HOUR_S)) == len(before)
+        bid = Bid()
     created = gateway.create_campaign(
         client, platform, name="Spring sale", daily_budget=Money(75_500_000), bid=bid
     )
@@ -245,8 +284,13 @@ def test_a_campaigns_bid_and_budget_are_set_absolutely(subject: GatewayUnderTest
         client, platform, name="c", daily_budget=subject.units(1), bid=Bid()
     ).ref
     bid = Bid(BidStrategy.MAX_CPC, Money(450_000))
-    assert gateway.set_bid(ref, bid).bid == bid
-    assert gateway.set_bid(ref, bid).bid == bid
+    if bid.strategy not in subject.unoffered:
+        assert gateway.set_bid(ref, bid).bid == bid
+        assert gateway.set_bid(ref, bid).bid == bid
+    else:
+        with pytest.raises(NotOfferedError, match="bid"):
+            gateway.set_bid(ref, bid)
+        bid = Bid()
     assert gateway.set_campaign_budget(ref, Money(42_000_000)).daily_budget == Money(42_000_000)
     [state] = [
         r.state

@@ -18,7 +18,7 @@ from kiki.core.platform import Platform
 # The label values the services use; each series is exported at 0 before its first event.
 PLATFORM_OPERATIONS = ("read", "set", "create_campaign")
 LEFT_OUT_REASONS = ("no_data", "ltv_unavailable", "api_error")
-RECONCILIATIONS = ("POSTED", "VOIDED", "ROLLED_BACK", "STUCK")
+RECONCILIATIONS = ("PENDING", "POSTED", "VOIDED", "ROLLED_BACK", "STUCK")
 CYCLE_FAILURES = ("storage", "platform", "fenced", "unknown_client", "unexpected")
 GUARDIAN_RULES = ("margin", "cvr_drop", "api_outage", "budget_overrun")
 CHAOS_TESTS = ("market_shock", "conversion_drop", "api_outage", "budget_overrun")

@@ -19,7 +19,10 @@ def connect(
     platform: str = _PLATFORM,
     account: str = typer.Option(..., "--account", help="The ad account id at the platform."),
     adapter: str | None = typer.Option(
-        None, "--adapter", help="sandbox, meta, google or microsoft (default: the platform's)."
+        None,
+        "--adapter",
+        help="sandbox, meta, google, microsoft, tiktok, linkedin, amazon or csv "
+        "(default: the platform's).",
     ),
     credentials: str | None = typer.Option(
         None,

@@ -12,7 +12,9 @@ KikiError
 │   ├── UnknownClientError       the gateway knows no such client
 │   ├── CampaignNotFoundError    the platform has no such campaign for the client
 │   ├── PlatformAuthError        bad token or no access to the account (not retried)
-│   └── PlatformDataError        a platform value KIKI cannot represent exactly
+│   ├── PlatformDataError        a platform value KIKI cannot represent exactly
+│   ├── ChangePendingError       a change requested, not yet confirmed (CSV): outcome unknown
+│   └── NotOfferedError          the platform offers no such control (bids): nothing sent
 ├── syncledger.errors.LedgerError
 │   ├── TransferConflictError    a transfer id reused with different content
 │   └── FencedOutError           the cycle's lease moved on: no further write or action

@@ -2,6 +2,8 @@
 
 from kiki.platforms.errors import (
     CampaignNotFoundError,
+    ChangePendingError,
+    NotOfferedError,
     PlatformAuthError,
     PlatformDataError,
     PlatformError,
@@ -23,7 +25,9 @@ __all__ = [
     "CampaignNotFoundError",
     "CampaignReader",
     "CampaignReading",
+    "ChangePendingError",
     "Gateway",
+    "NotOfferedError",
     "PlatformAuthError",
     "PlatformDataError",
     "PlatformError",

@@ -72,6 +72,18 @@ def sandbox_account(account: str, client_id: str) -> str:
     return account
 
 
+_FOLDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
+def folder_account(account: str, client_id: str) -> str:  # noqa: ARG001  # same shape for all
+    """A CSV connection's account: the name of its folder of exports (and of its change file)."""
+    if not _FOLDER_NAME.match(account) or ".." in account:
+        raise InvalidInputError(
+            "account", "must be a folder name: letters, digits, _ . - (no path), at most 100"
+        )
+    return account
+
+
 def check_credentials_name(name: str | None) -> str | None:
     if name is None:
         return None

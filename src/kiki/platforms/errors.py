@@ -63,3 +63,25 @@ class UnrepresentableAmountError(PlatformDataError, InvalidInputError):
 
     def __init__(self, field: str, rule: str) -> None:
         InvalidInputError.__init__(self, field, rule)
+
+
+class ChangePendingError(PlatformError):
+    """A change was requested but the platform has not confirmed it yet (a CSV change file
+    waiting for a person to upload it, confirmed by the next export). Its outcome is unknown:
+    never to be read as done, nor as refused. ``changes`` are the lines still waiting."""
+
+    def __init__(self, platform: Platform, detail: str, changes: tuple[object, ...] = ()) -> None:
+        super().__init__(f"{platform.display_name}: change requested, not yet confirmed: {detail}")
+        self.platform = platform
+        self.changes = changes
+
+
+class NotOfferedError(PlatformError):
+    """The platform (or the way KIKI reaches it) does not offer this capability, for example
+    bid control; nothing was sent. Callers skip the platform for it and say so."""
+
+    def __init__(self, platform: Platform, capability: str, why: str = "") -> None:
+        text = f"{platform.display_name} does not offer {capability}"
+        super().__init__(f"{text}: {why}" if why else text)
+        self.platform = platform
+        self.capability = capability

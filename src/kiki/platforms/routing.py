@@ -17,6 +17,7 @@ from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.connections import ConnectionLookup
 from kiki.platforms.errors import UnknownClientError
+from kiki.platforms.pending import PendingChange, PendingChanges
 from kiki.platforms.ports import CampaignReading, Gateway, PlatformReading
 
 
@@ -86,6 +87,14 @@ class RoutingGateway:
 
     def resume(self, ref: CampaignRef) -> CampaignState:
         return self._of(ref).resume(ref)
+
+    def pending_changes(self, client_id: str, platform: Platform) -> tuple[PendingChange, ...]:
+        """Implements PendingChanges: the routed adapter's, or none when it applies its
+        changes itself."""
+        gateway = self.route(client_id, platform)
+        if not isinstance(gateway, PendingChanges):
+            return ()
+        return gateway.pending_changes(client_id, platform)
 
     def _of(self, ref: CampaignRef) -> Gateway:
         return self.route(ref.client_id, ref.platform)

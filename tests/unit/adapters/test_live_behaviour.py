@@ -11,13 +11,16 @@ import pytest
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.errors import PlatformAuthError, PlatformUnavailableError
-from kiki.testing.platforms.servers import LIVE, FakePlatforms
+from kiki.testing.platforms.servers import API_PLATFORMS, FakePlatforms
 from tests.live import live_gateway
 
 WRITES = {
     Platform.META: "POST {id}",
     Platform.GOOGLE: "_mutate_budgets",
     Platform.MICROSOFT: "PUT Campaigns",
+    Platform.TIKTOK: "POST campaign/update",
+    Platform.LINKEDIN: "PARTIAL_UPDATE /rest/adAccounts/{id}/adCampaigns/{id}",
+    Platform.AMAZON: "PUT /sp/campaigns",
 }
 
 
@@ -27,7 +30,7 @@ def fakes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakePlatforms]:
         yield started
 
 
-@pytest.mark.parametrize("platform", LIVE, ids=lambda p: p.name.lower())
+@pytest.mark.parametrize("platform", API_PLATFORMS, ids=lambda p: p.name.lower())
 def test_a_write_that_times_out_after_it_was_applied_is_settled_by_reading_back(
     fakes: FakePlatforms, platform: Platform
 ) -> None:
@@ -44,7 +47,7 @@ def test_a_write_that_times_out_after_it_was_applied_is_settled_by_reading_back(
         live.close()
 
 
-@pytest.mark.parametrize("platform", LIVE, ids=lambda p: p.name.lower())
+@pytest.mark.parametrize("platform", API_PLATFORMS, ids=lambda p: p.name.lower())
 def test_a_429_storm_is_ridden_out_waiting_as_asked(
     fakes: FakePlatforms, platform: Platform
 ) -> None:
@@ -62,7 +65,7 @@ def test_a_429_storm_is_ridden_out_waiting_as_asked(
         live.close()
 
 
-@pytest.mark.parametrize("platform", LIVE, ids=lambda p: p.name.lower())
+@pytest.mark.parametrize("platform", API_PLATFORMS, ids=lambda p: p.name.lower())
 def test_a_wait_longer_than_the_retry_budget_gives_up_at_once(
     fakes: FakePlatforms, platform: Platform
 ) -> None:
@@ -82,8 +85,11 @@ def test_a_wait_longer_than_the_retry_budget_gives_up_at_once(
         (Platform.META, "KIKI_META_ACCESS_TOKEN"),
         (Platform.GOOGLE, "KIKI_GOOGLE_ADS_DEVELOPER_TOKEN"),
         (Platform.MICROSOFT, "KIKI_MICROSOFT_DEVELOPER_TOKEN"),
+        (Platform.TIKTOK, "KIKI_TIKTOK_ACCESS_TOKEN"),
+        (Platform.LINKEDIN, "KIKI_LINKEDIN_ACCESS_TOKEN"),
+        (Platform.AMAZON, "KIKI_AMAZON_REFRESH_TOKEN"),
     ],
-    ids=["meta", "google", "microsoft"],
+    ids=["meta", "google", "microsoft", "tiktok", "linkedin", "amazon"],
 )
 def test_missing_credentials_say_where_to_set_them(
     fakes: FakePlatforms, platform: Platform, setting: str

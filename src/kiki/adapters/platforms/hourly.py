@@ -57,6 +57,7 @@ class ReportFrame:
     read_at: datetime
     window_s: float
     tz: ZoneInfo
+    period: timedelta = HOUR  # what one row covers (a day for daily exports)
 
     @property
     def window_start(self) -> datetime:
@@ -84,7 +85,7 @@ class ReportFrame:
                 continue
             if row.start >= self.day_start:
                 today.add(row, 1, 1)
-            covered_end = min(row.start + HOUR, end)
+            covered_end = min(row.start + self.period, end)
             whole = (covered_end - row.start).total_seconds()
             part = (covered_end - max(row.start, start)).total_seconds()
             if part > 0 and whole > 0:

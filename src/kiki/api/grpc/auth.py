@@ -12,6 +12,8 @@ from kiki.application.tenancy import TenantServices
 from kiki.core.errors import ConfigurationError, InvalidInputError, KikiError, StorageError
 from kiki.platforms.errors import (
     CampaignNotFoundError,
+    ChangePendingError,
+    NotOfferedError,
     PlatformAuthError,
     PlatformDataError,
     PlatformUnavailableError,
@@ -48,6 +50,8 @@ CODES: list[tuple[type[KikiError], grpc.StatusCode]] = [
     (FencedOutError, grpc.StatusCode.ABORTED),
     (TransferConflictError, grpc.StatusCode.ALREADY_EXISTS),
     (NoBaselineError, grpc.StatusCode.FAILED_PRECONDITION),
+    (ChangePendingError, grpc.StatusCode.DEADLINE_EXCEEDED),  # requested; outcome unknown
+    (NotOfferedError, grpc.StatusCode.UNIMPLEMENTED),
     (DeliveryError, grpc.StatusCode.UNAVAILABLE),
     (StorageError, grpc.StatusCode.UNAVAILABLE),
     (PlatformUnavailableError, grpc.StatusCode.UNAVAILABLE),

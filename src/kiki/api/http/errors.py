@@ -9,6 +9,8 @@ from fastapi.responses import JSONResponse
 from kiki.core.errors import ConfigurationError, InvalidInputError, KikiError, StorageError
 from kiki.platforms.errors import (
     CampaignNotFoundError,
+    ChangePendingError,
+    NotOfferedError,
     PlatformAuthError,
     PlatformDataError,
     PlatformUnavailableError,
@@ -41,6 +43,8 @@ STATUS: list[tuple[type[KikiError], int, str]] = [
     (ClientStuckError, 409, "client_stuck"),
     (FencedOutError, 409, "cycle_lease_lost"),
     (NoBaselineError, 409, "no_baseline"),
+    (ChangePendingError, 202, "pending_confirmation"),  # requested; the outcome is unknown
+    (NotOfferedError, 422, "not_offered"),
     (StorageError, 503, "unavailable"),
     (PlatformUnavailableError, 503, "platform_unavailable"),
     (ConfigurationError, 503, "not_configured"),

@@ -17,6 +17,9 @@ class ShiftResult(enum.Enum):
     ROLLED_BACK = "ROLLED_BACK"  # source lowered, destination failed, source restored
     STUCK = "STUCK"  # platforms and ledger may disagree: the client is stuck until resolved
     ALREADY_RECORDED = "ALREADY_RECORDED"  # a retry of a shift the ledger already holds
+    # a leg was requested and the platform has not confirmed it (a CSV change file): the
+    # transfer stays PENDING for the reconciler, the other leg is left as it is
+    PENDING_CONFIRMATION = "PENDING_CONFIRMATION"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,8 @@ class CycleStatus(enum.Enum):
     LOCKED = "LOCKED"  # another cycle for this client was running; this one did nothing
     PAUSED = "PAUSED"  # a person paused the client: no shifts until resumed
     STUCK = "STUCK"  # platforms and ledger may disagree: no shifts until a person resolves it
+    # a shift waits for a platform to confirm a change: no new shift until it is settled
+    PENDING_CONFIRMATION = "PENDING_CONFIRMATION"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,11 @@ guardian's memory), nothing is decided from the missing data, and the next tick 
 so control resumes at the first tick after the platform answers. Every action is recorded in
 the campaign's history with its rule and figures, audited, alerted (bid nudges excepted: one a
 minute per campaign would drown the alerts) and counted in ``syncflow_guardian_actions_total``.
+
+A platform that takes an action as a request it has not confirmed (ChangePendingError: a CSV
+change file) is *requested*: audited and said as "requested, not yet confirmed", never as
+done, and judged again next tick (asking again writes no second change). A platform that
+offers no bid control (NotOfferedError) has its bid actions skipped for the pass, and says so.
 """
 
 from __future__ import annotations
@@ -21,7 +26,12 @@ from kiki.campaigns.ports import CampaignBook
 from kiki.campaigns.services import change_bid, pause_campaign, roll_back_campaign
 from kiki.core.clock import Clock
 from kiki.core.platform import Platform
-from kiki.platforms.errors import PlatformError, PlatformUnavailableError
+from kiki.platforms.errors import (
+    ChangePendingError,
+    NotOfferedError,
+    PlatformError,
+    PlatformUnavailableError,
+)
 from kiki.platforms.ports import CampaignReading, Gateway
 from kiki.platforms.telemetry import Totals
 from kiki.syncflow.domain.guardian.decide import (
@@ -50,6 +60,8 @@ LTV_LOOKBACK_DAYS = 90
 SPEND_UNREADABLE = "GUARDIAN_SPEND_UNREADABLE"
 BIDS_HELD = "GUARDIAN_BIDS_HELD"
 CONTROL_RESUMED = "GUARDIAN_CONTROL_RESUMED"
+CHANGE_REQUESTED = "GUARDIAN_CHANGE_REQUESTED"
+NOT_OFFERED = "GUARDIAN_NOT_OFFERED"
 T = TypeVar("T")
 
 
@@ -160,6 +172,7 @@ class _Pass:
         self.metrics = metrics
         self.clock = clock
         self.retry = retry
+        self.no_bids: set[Platform] = set()
 
     def read(self, platform: Platform, window_s: float) -> list[CampaignReading]:
         return self._retried(
@@ -249,8 +262,15 @@ class _Pass:
             kind = Outcome.WATCHED if state.status is CampaignStatus.ACTIVE else Outcome.SKIPPED
             detail = "; ".join(f"{k}: {v}" for k, v in verdict.checks.items())
             return self._outcome(state, kind, detail, figures=verdict.checks), verdict.memory
+        if action.kind is ActionKind.SET_BID and state.platform in self.no_bids:
+            text = f"{action.detail}: skipped, {state.platform.display_name} offers no bids"
+            return self._outcome(state, Outcome.SKIPPED, text, action=action), before
         try:
             outcome = self._apply(state, action)
+        except ChangePendingError as exc:
+            return self._requested(state, action, exc), before
+        except NotOfferedError as exc:
+            return self._not_offered(state, action, exc), before
         except PlatformError as exc:
             failed = self._outcome(state, Outcome.FAILED, f"{action.detail}: {exc}", action=action)
             return failed, before
@@ -312,6 +332,44 @@ class _Pass:
             severity, "MarginGuardian: campaign paused", self._sentence(state, text), None, figures
         )
         return self._outcome(state, Outcome.PAUSED, text, action=action, now=done.state)
+
+    def _requested(
+        self, state: CampaignState, action: Action, exc: ChangePendingError
+    ) -> CampaignOutcome:
+        """The action is asked of the platform, not confirmed: say so, never as done."""
+        figures = dict(action.figures) | {"rule": action.rule.value, "detail": action.detail}
+        text = f"{action.kind.value} requested, not yet confirmed: {action.detail} ({exc})"
+        severity = (
+            Severity.CRITICAL if action.reason is PauseReason.BUDGET_OVERRUN else Severity.WARNING
+        )
+        self._tell(
+            severity,
+            "MarginGuardian: change requested, not yet confirmed",
+            self._sentence(state, text),
+            CHANGE_REQUESTED,
+            figures | {"platform": state.platform.value, "action": action.kind.value},
+            campaign_id=state.campaign_id,
+        )
+        return self._outcome(state, Outcome.REQUESTED, text, action=action)
+
+    def _not_offered(
+        self, state: CampaignState, action: Action, exc: NotOfferedError
+    ) -> CampaignOutcome:
+        """The platform has no such control: skip it there for this pass, and say so once."""
+        if action.kind is ActionKind.SET_BID:
+            self.no_bids.add(state.platform)
+        self.audit.append(
+            AuditEvent(
+                NOT_OFFERED,
+                self.clock.now(),
+                self.client_id,
+                state.campaign_id,
+                reason=str(exc),
+                metadata={"platform": state.platform.value, "action": action.kind.value},
+            )
+        )
+        text = f"{action.detail}: skipped, {exc}"
+        return self._outcome(state, Outcome.SKIPPED, text, action=action)
 
     def _sentence(self, state: CampaignState, text: str) -> str:
         return f"{state.platform.display_name} campaign {state.name!r} of {self.client_id} {text}"

@@ -11,6 +11,12 @@ process died or the ledger failed), with ``before`` and ``target`` the budgets i
 - anything else, or a platform that cannot be read → the client is STUCK: a CRITICAL alert, an
   audit entry, and no cycle until a person has looked.
 
+Before any of these, a platform with a change still waiting for its confirmation (a CSV change
+file not yet followed by a newer export: ``PendingChanges``) makes the budget read unknown,
+neither target nor before: the transfer is left PENDING (resolution PENDING, the client not
+STUCK) and the next reconciliation looks again. Once nothing is pending, the rules above
+decide: at the targets POSTED, at the budgets before VOIDED.
+
 Absolute targets make re-sending safe, and a resolution is recorded once per transfer id, so a
 reconciled shift is never applied twice.
 """
@@ -23,7 +29,8 @@ from dataclasses import dataclass
 from kiki.core.clock import Clock
 from kiki.core.money import Money
 from kiki.core.platform import Platform
-from kiki.platforms.errors import PlatformError
+from kiki.platforms.errors import ChangePendingError, PlatformError
+from kiki.platforms.pending import PendingChanges
 from kiki.platforms.ports import PlatformGateway
 from kiki.syncflow.domain.client_state import ClientState
 from kiki.syncflow.ports import ClientStates, OptimizerMetrics
@@ -47,6 +54,7 @@ _READ_WINDOW_S = 3600.0  # the budget is what is read; the window hardly matters
 
 
 class Resolution(enum.Enum):
+    PENDING = "PENDING"  # a change awaits the platform's confirmation: left for later
     POSTED = "POSTED"
     VOIDED = "VOIDED"
     ROLLED_BACK = "ROLLED_BACK"
@@ -69,6 +77,11 @@ class ReconcileReport:
     @property
     def stuck(self) -> bool:
         return self.state is ClientState.STUCK
+
+    @property
+    def awaiting(self) -> bool:
+        """A transfer was left pending: a platform has not confirmed a change yet."""
+        return any(i.resolution is Resolution.PENDING for i in self.items)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +129,11 @@ def reconcile(
     for pending in unresolved(transfers):
         if items and items[-1].resolution is Resolution.STUCK:
             break
+        waiting = _awaiting(p, pending)
+        if waiting:
+            p.metrics.count_reconciliation(Resolution.PENDING.value)
+            items.append(Reconciled(pending.shift_id, Resolution.PENDING, waiting))
+            continue
         later = balances(transfers[transfers.index(pending) + 1 :])
         items.append(_resolve(pending, later, p))
     return ReconcileReport(client_id, tuple(items), states.get(client_id).state)
@@ -159,6 +177,24 @@ def _resolve(pending: Transfer, later: dict[str, Money], p: _Ports) -> Reconcile
     )
 
 
+def _awaiting(p: _Ports, pending: Transfer) -> str:
+    """Why the budgets cannot be judged yet ("" when they can): changes still unconfirmed."""
+    if not isinstance(p.gateway, PendingChanges):
+        return ""
+    found = []
+    for account in (pending.source, pending.destination):
+        platform = account_platform(account)
+        if platform is None:
+            continue
+        try:
+            waiting = p.gateway.pending_changes(pending.client_id, platform)
+        except PlatformError as exc:
+            return f"{platform.display_name}: cannot tell whether changes are pending: {exc}"
+        if waiting:
+            found.append(f"{platform.display_name}: {len(waiting)} change(s) not yet confirmed")
+    return "; ".join(found)
+
+
 def _put_back(
     p: _Ports, pending: Transfer, source: Platform, budget: Money, now: tuple[Money, Money]
 ) -> Reconciled:
@@ -166,6 +202,9 @@ def _put_back(
     p.fence.check()
     try:
         p.gateway.set_daily_budget(pending.client_id, source, budget)
+    except ChangePendingError as exc:
+        p.metrics.count_reconciliation(Resolution.PENDING.value)
+        return Reconciled(pending.shift_id, Resolution.PENDING, f"put back requested: {exc}")
     except PlatformError as exc:
         return _stuck(
             p,

@@ -93,6 +93,8 @@ def run_optimization_cycle(
         )
         if reconciled.stuck:
             return CycleReport(client_id, CycleStatus.STUCK, p.clock.now())
+        if reconciled.awaiting:
+            return CycleReport(client_id, CycleStatus.PENDING_CONFIRMATION, p.clock.now())
         return _run(client_id, ports=p, cac_window_s=cac_window_s, dry_run=False, fence=fence)
     finally:
         p.metrics.observe_cycle(p.clock.monotonic() - started)
@@ -158,9 +160,14 @@ def _run(
             budgets[shift.destination] += shift.amount
         elif outcome.result is ShiftResult.STUCK:
             break  # stop moving money until a person has looked
+        elif outcome.result is ShiftResult.PENDING_CONFIRMATION:
+            break  # budgets unknown until the platform confirms: no further shift now
+    results = {o.result for o in outcomes}
     status = (
         CycleStatus.STUCK
-        if any(o.result is ShiftResult.STUCK for o in outcomes)
+        if ShiftResult.STUCK in results
+        else CycleStatus.PENDING_CONFIRMATION
+        if ShiftResult.PENDING_CONFIRMATION in results
         else CycleStatus.COMPLETED
     )
     report = CycleReport(client_id, status, now, plan, tuple(outcomes), before, errors)

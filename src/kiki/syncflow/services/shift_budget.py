@@ -6,6 +6,12 @@
 3. POST the transfer. If the source could not be lowered, VOID it (nothing moved); if the
    destination could not be raised, put the source back and record ROLLED_BACK.
 
+A leg the platform took as a request it has not confirmed yet (ChangePendingError: a CSV
+change file waiting for its upload) has an unknown outcome: the transfer stays PENDING, the
+destination is not raised after a pending source, a lowered source is not put back after a
+pending destination (either would risk spending more than the plan), and the reconciler
+settles it once the platform has confirmed or refused the change.
+
 Any path that leaves the platforms and the ledger possibly disagreeing (the source cannot be
 put back, the ledger fails to record the outcome) ends with the client STUCK, a CRITICAL alert
 and an audit entry; the pending transfer stays in the ledger, and the reconciler resolves it by
@@ -20,7 +26,7 @@ import contextlib
 from kiki.core.clock import Clock
 from kiki.core.errors import StorageError
 from kiki.core.money import Money
-from kiki.platforms.errors import PlatformError
+from kiki.platforms.errors import ChangePendingError, PlatformError
 from kiki.platforms.ports import PlatformGateway
 from kiki.syncflow.domain.plan import PlannedShift
 from kiki.syncflow.domain.report import ShiftOutcome, ShiftResult
@@ -149,7 +155,7 @@ class ShiftRun:
         return ShiftOutcome(self.shift_id, s, ShiftResult.STUCK, cause)
 
 
-def shift_budget(
+def shift_budget(  # noqa: PLR0911  # one return per outcome of the two-phase transfer
     client_id: str,
     shift: PlannedShift,
     *,
@@ -202,10 +208,14 @@ def shift_budget(
         return _failed(run, f"ledger unavailable: {exc}", recorded=False)
     try:
         run.set_budget(True, source_budget - shift.amount)
+    except ChangePendingError as exc:
+        return _awaiting(run, "source", str(exc))
     except PlatformError as exc:
         return _void(run, pending, str(exc))
     try:
         run.set_budget(False, destination_budget + shift.amount)
+    except ChangePendingError as exc:
+        return _awaiting(run, "destination", str(exc))
     except PlatformError as exc:
         return _roll_back(run, pending, source_budget, str(exc))
     try:
@@ -227,6 +237,22 @@ def _applied(run: ShiftRun) -> ShiftOutcome:
         s.alert_text,
     )
     return ShiftOutcome(run.shift_id, s, ShiftResult.APPLIED)
+
+
+def _awaiting(run: ShiftRun, leg: str, cause: str) -> ShiftOutcome:
+    """A leg is requested, not confirmed: leave the transfer PENDING and say so."""
+    s = run.shift
+    platform = s.source if leg == "source" else s.destination
+    run.event("BUDGET_SHIFT_PENDING_CONFIRMATION", cause, leg=leg, cause=cause)
+    run.tell(
+        Severity.WARNING,
+        f"Budget shift waiting for {platform.display_name} to confirm",
+        f"The {leg} change was requested and not yet confirmed: {cause}. The shift stays "
+        "pending; the next cycle settles it once the platform's export confirms it.",
+        leg=leg,
+        cause=cause,
+    )
+    return ShiftOutcome(run.shift_id, s, ShiftResult.PENDING_CONFIRMATION, cause)
 
 
 def _failed(run: ShiftRun, cause: str, *, recorded: bool) -> ShiftOutcome:

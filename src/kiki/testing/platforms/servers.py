@@ -1,4 +1,4 @@
-"""All three fakes over one market, on loopback, with the settings that point KIKI at them.
+"""Every fake over one market, on loopback, with the settings that point KIKI at them.
 
     with FakePlatforms(workdir=tmp_path) as fakes:
         accounts = fakes.open("acme")                # Meta, Google and Microsoft accounts
@@ -19,14 +19,33 @@ from pathlib import Path
 from typing import Any
 
 from kiki.core.platform import Platform
+from kiki.testing.platforms.amazon_ads import FakeAmazonAds
+from kiki.testing.platforms.linkedin_marketing import FakeLinkedInMarketing
 from kiki.testing.platforms.market import FakeMarket
 from kiki.testing.platforms.meta_graph import FakeMetaGraph
 from kiki.testing.platforms.microsoft_ads import FakeMicrosoftAds
 from kiki.testing.platforms.oauth import FakeTokenEndpoint
+from kiki.testing.platforms.tiktok_business import FakeTikTokBusiness
 
-LIVE = (Platform.META, Platform.GOOGLE, Platform.MICROSOFT)
-ADAPTERS = {Platform.META: "meta", Platform.GOOGLE: "google", Platform.MICROSOFT: "microsoft"}
-_DIGITS = {Platform.META: 12, Platform.GOOGLE: 10, Platform.MICROSOFT: 9}
+LIVE = (Platform.META, Platform.GOOGLE, Platform.MICROSOFT)  # part 1: what ``open`` opens
+PART_TWO = (Platform.TIKTOK, Platform.LINKEDIN, Platform.AMAZON)
+API_PLATFORMS = (*LIVE, *PART_TWO)  # every platform with an API adapter and a fake
+ADAPTERS = {
+    Platform.META: "meta",
+    Platform.GOOGLE: "google",
+    Platform.MICROSOFT: "microsoft",
+    Platform.TIKTOK: "tiktok",
+    Platform.LINKEDIN: "linkedin",
+    Platform.AMAZON: "amazon",
+}
+_DIGITS = {
+    Platform.META: 12,
+    Platform.GOOGLE: 10,
+    Platform.MICROSOFT: 9,
+    Platform.TIKTOK: 16,
+    Platform.LINKEDIN: 9,
+    Platform.AMAZON: 15,
+}
 
 
 class FakePlatforms:
@@ -41,17 +60,29 @@ class FakePlatforms:
             "microsoft_developer_token": f"mdev-{secrets.token_hex(12)}",
             "microsoft_client_secret": f"msec-{secrets.token_hex(12)}",
             "microsoft_refresh_token": f"m-{secrets.token_hex(12)}",
+            "tiktok_access_token": f"tt-{secrets.token_hex(12)}",
+            "linkedin_access_token": f"li-{secrets.token_hex(12)}",
+            "amazon_client_secret": f"asec-{secrets.token_hex(12)}",
+            "amazon_refresh_token": f"Atzr|{secrets.token_hex(12)}",
         }
         self._stack = ExitStack()
         self.meta: FakeMetaGraph
         self.google: Any
         self.microsoft: FakeMicrosoftAds
+        self.tiktok: FakeTikTokBusiness
+        self.linkedin: FakeLinkedInMarketing
+        self.amazon: FakeAmazonAds
+        self.amazon_tokens: FakeTokenEndpoint
         self.google_tokens: FakeTokenEndpoint
         self.microsoft_tokens: FakeTokenEndpoint
 
     def tokens(self) -> list[str]:
         """Every secret these fakes accept, access tokens issued so far included."""
-        issued = [*self.google_tokens.issued(), *self.microsoft_tokens.issued()]
+        issued = [
+            *self.google_tokens.issued(),
+            *self.microsoft_tokens.issued(),
+            *self.amazon_tokens.issued(),
+        ]
         return [*self.secrets.values(), *issued]
 
     def __enter__(self) -> FakePlatforms:
@@ -96,6 +127,24 @@ class FakePlatforms:
                 self.market, self.microsoft_tokens, developer_token=s["microsoft_developer_token"]
             )
         )
+        self.tiktok = stack.enter_context(
+            FakeTikTokBusiness(self.market, access_token=s["tiktok_access_token"])
+        )
+        self.linkedin = stack.enter_context(
+            FakeLinkedInMarketing(self.market, access_token=s["linkedin_access_token"])
+        )
+        self.amazon_tokens = FakeTokenEndpoint(
+            scenario,
+            Platform.AMAZON,
+            client_id="amzn1.application-oa2-client.kiki",
+            refresh_token=s["amazon_refresh_token"],
+        ).start()
+        stack.callback(self.amazon_tokens.stop)
+        self.amazon = stack.enter_context(
+            FakeAmazonAds(
+                self.market, self.amazon_tokens, client_id="amzn1.application-oa2-client.kiki"
+            )
+        )
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -121,6 +170,12 @@ class FakePlatforms:
             "microsoft_token_url": self.microsoft_tokens.url,
             "microsoft_client_id": "kiki-microsoft-client",
             "microsoft_customer_id": "1000",
+            "tiktok_api_url": self.tiktok.url,
+            "linkedin_api_url": self.linkedin.url,
+            "amazon_ads_url": self.amazon.url,
+            "amazon_token_url": self.amazon_tokens.url,
+            "amazon_client_id": "amzn1.application-oa2-client.kiki",
+            "amazon_report_poll_s": 0.01,
         }
 
     def environment(self) -> dict[str, str]:

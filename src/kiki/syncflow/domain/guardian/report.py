@@ -21,7 +21,8 @@ class Outcome(enum.Enum):
     FLAGGED = "flagged"  # unreadable spend: people told, nothing changed yet
     HELD = "held"  # the platform did not answer: the cached configuration stands
     FAILED = "failed"  # an action was due but the platform refused it; retried next tick
-    SKIPPED = "skipped"  # not active
+    SKIPPED = "skipped"  # not active, or the platform offers no such control (bids)
+    REQUESTED = "requested"  # asked of the platform, not yet confirmed (a CSV change file)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""Amazon Ads (Sponsored Products) through python-amazon-ad-api: kiki[amazon]."""

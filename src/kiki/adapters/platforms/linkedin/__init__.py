@@ -1,0 +1,1 @@
+"""LinkedIn Marketing API through linkedin-api-client: kiki[linkedin]."""

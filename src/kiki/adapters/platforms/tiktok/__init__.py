@@ -1,0 +1,1 @@
+"""TikTok For Business through tiktok-business-api-sdk-official: kiki[tiktok]."""
