@@ -21,10 +21,10 @@ from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.checks import PlatformCheck
 from kiki.platforms.connections import Connection
-from kiki.platforms.errors import CampaignNotFoundError
+from kiki.platforms.errors import CampaignNotFoundError, UnknownClientError
 from kiki.syncflow.domain.client_state import ClientStatus
 from kiki.syncflow.domain.report import CycleReport
-from kiki.syncledger.ledger import ShiftRecord, Transfer
+from kiki.syncledger.ledger import IN_TRANSIT, ShiftRecord, Transfer, account_platform
 from kiki.syncnotify.alert import Alert
 from kiki.synctwin.domain.calibration import CalibrationReport
 from kiki.synctwin.domain.inputs import Baseline, Strategy
@@ -108,7 +108,19 @@ class TenantServices:
         return [t for t in ledger.transfers(since=since) if t.client_id in mine]
 
     def record_transfer(self, tenant: Tenant, transfer: Transfer) -> bool:
-        self.client(tenant, transfer.client_id)
+        """Record a transfer sent from outside; its accounts must be the client's platforms'
+        (or transit): InvalidInputError naming the field otherwise."""
+        client_id = self.client(tenant, transfer.client_id)
+        try:
+            held = set(self._ports.gateway.platforms(client_id))
+        except UnknownClientError:
+            held = set()
+        for name in ("source", "destination", "bound_for"):
+            account = getattr(transfer, name)
+            if account is None or account == IN_TRANSIT:
+                continue
+            if account_platform(account) not in held:
+                raise InvalidInputError(name, f"{account!r} is not an account of {client_id}")
         return self._ports.ledger.record(transfer)
 
     def send_alert(self, tenant: Tenant, alert: Alert) -> None:
