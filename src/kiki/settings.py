@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     mirror_warmup_s: float = Field(default=172_800.0, ge=0, le=30 * 86_400)
     mirror_min_spend: int = Field(default=0, ge=0, description="micros spent before judging")
     mirror_min_conversions: float = Field(default=30.0, ge=0)
+    mirror_interval_s: float = Field(
+        default=60.0, gt=0, description="seconds between the runtime's passes into the mirror"
+    )
     mirror_partitions: int = Field(default=4, ge=1, le=256, description="event streams")
     mirror_claim_idle_s: float = Field(
         default=30.0, gt=0, le=86_400, description="a consumer silent this long is dead"
