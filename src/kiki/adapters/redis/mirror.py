@@ -2,12 +2,13 @@
 its events in Redis Streams, one round trip per batch.
 
 ``campaign:{id}:mirror_state`` holds the last event taken (``sequence``, ``total_spend_micros``,
-``conversions``, ``revenue_micros``, ``timestamp``, ``deviation``); ``campaign:{id}:
-projected_state`` the projection (``started_at``, ``days``, ``total_*``) and where it stood at
-that event (``revenue_micros``, ``spend_micros``, ``conversions``, ``timestamp``), all under
-the key prefix. A batch is taken by one Lua script: it compares each event's sequence with the
-stored one and writes both hashes only when it is newer, atomically, so consumers racing on a
-campaign never both take one event. Keys are built in the script from the prefix (a single
+``conversions``, ``revenue_micros``, ``timestamp``) with its ``deviation`` and the
+``projected_revenue_micros`` it was compared with; ``campaign:{id}:projected_state`` holds the
+projection (``started_at``, ``days``, ``total_revenue_micros``, ``total_spend_micros``,
+``total_conversions``), written once when the campaign is first watched (the time-aligned
+figures follow from it), all under the key prefix. A batch is taken by one Lua script: it
+compares each event's sequence with the stored one and writes the mirror state only when it is
+newer, atomically, so consumers racing on a campaign never both take one event. Keys are built in the script from the prefix (a single
 Redis, not a cluster). Numbers cross as packed doubles: exact for integers below 2^53.
 """
 
@@ -29,23 +30,17 @@ from kiki.synctwin.mirror_ports import Delivery, MirrorRows, MirrorState
 _ADVANCE = """
 local prefix, blob = ARGV[1], ARGV[3]
 local out, pos, i = {}, 1, 0
-local fmt = string.format
+local int, str = string.format, tostring
 for cid in string.gmatch(ARGV[2], '[^\\n]+') do
   i = i + 1
-  local seq, spend, conv, rev, at, dev, prev, pspend, pconv
-  seq, spend, conv, rev, at, dev, prev, pspend, pconv, pos =
-    struct.unpack('<ddddddddd', blob, pos)
-  local mkey = prefix .. 'campaign:' .. cid .. ':mirror_state'
-  local last = tonumber(redis.call('HGET', mkey, 'sequence') or '-1')
+  local seq, spend, conv, rev, at, dev, prev
+  seq, spend, conv, rev, at, dev, prev, pos = struct.unpack('<ddddddd', blob, pos)
+  local key = prefix .. 'campaign:' .. cid .. ':mirror_state'
+  local last = tonumber(redis.call('HGET', key, 'sequence') or '-1')
   if seq > last then
-    local ts = fmt('%.6f', at)
-    redis.call('HSET', mkey, 'sequence', fmt('%.0f', seq), 'total_spend_micros',
-      fmt('%.0f', spend), 'conversions', fmt('%.17g', conv), 'revenue_micros',
-      fmt('%.0f', rev), 'timestamp', ts, 'deviation', fmt('%.17g', dev),
-      'projected_revenue_micros', fmt('%.0f', prev))
-    redis.call('HSET', prefix .. 'campaign:' .. cid .. ':projected_state',
-      'revenue_micros', fmt('%.0f', prev), 'spend_micros', fmt('%.0f', pspend),
-      'conversions', fmt('%.17g', pconv), 'timestamp', ts)
+    redis.call('HSET', key, 'sequence', int('%d', seq), 'total_spend_micros', int('%d', spend),
+      'conversions', str(conv), 'revenue_micros', int('%d', rev), 'timestamp', str(at),
+      'deviation', str(dev), 'projected_revenue_micros', int('%d', prev))
     out[i] = '1'
   else
     out[i] = '0'
@@ -85,7 +80,7 @@ class RedisMirrorState:
 
     def advance(self, rows: MirrorRows) -> npt.NDArray[np.bool_]:
         e = rows.events
-        packed = np.empty((len(e), 9), dtype="<f8")
+        packed = np.empty((len(e), 7), dtype="<f8")
         packed[:, 0] = e.sequences
         packed[:, 1] = e.spend_micros
         packed[:, 2] = e.conversions
@@ -93,8 +88,6 @@ class RedisMirrorState:
         packed[:, 4] = e.at_s
         packed[:, 5] = rows.deviations
         packed[:, 6] = rows.projected_revenue_micros
-        packed[:, 7] = rows.projected_spend_micros
-        packed[:, 8] = rows.projected_conversions
         with _Translated("advancing the mirror"):
             answer = self._advance(args=[self._prefix, "\n".join(e.campaign_ids), packed.tobytes()])
         taken: npt.NDArray[np.bool_] = np.frombuffer(bytes(answer), dtype=np.uint8) == ord("1")
