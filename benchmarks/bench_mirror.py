@@ -67,7 +67,8 @@ def build(workdir: str, campaigns: int, **settings: object) -> tuple[Harness, di
             {"audience_size": 50_000, "cvr": 0.02, "daily_budget": "800", "name": f"c{i}"}
         )
         outcome = h.services.launch(CLIENT, strategy)
-        assert outcome.mirrored is not None and outcome.campaign_id is not None
+        assert outcome.mirrored is not None
+        assert outcome.campaign_id is not None
         projections[outcome.campaign_id] = outcome.mirrored
     return h, {"key": key, "projections": projections}
 

@@ -8,8 +8,9 @@ projection (``started_at``, ``days``, ``total_revenue_micros``, ``total_spend_mi
 ``total_conversions``), written once when the campaign is first watched (the time-aligned
 figures follow from it), all under the key prefix. A batch is taken by one Lua script: it
 compares each event's sequence with the stored one and writes the mirror state only when it is
-newer, atomically, so consumers racing on a campaign never both take one event. Keys are built in the script from the prefix (a single
-Redis, not a cluster). Numbers cross as packed doubles: exact for integers below 2^53.
+newer, atomically, so consumers racing on a campaign never both take one event. Keys are built
+in the script from the prefix (a single Redis, not a cluster). Numbers cross as packed doubles:
+exact for integers below 2^53.
 """
 
 from __future__ import annotations
