@@ -81,6 +81,14 @@ class ServiceScheduler:
             coalesce=True,
         )
         self._scheduler.add_job(
+            self.run_mirror,
+            IntervalTrigger(seconds=settings.mirror_interval_s),
+            id="mirror",
+            name="the real-to-sim mirror: every live campaign against its projection",
+            max_instances=1,
+            coalesce=True,
+        )
+        self._scheduler.add_job(
             self.run_nightly,
             crontab(settings.chaos_cron, setting="chaos_cron (KIKI_CHAOS_CRON)"),
             id="nightly",
@@ -152,6 +160,16 @@ class ServiceScheduler:
             log.warning("guardian pass failed (%s): %s", failure_cause(exc), exc)
             return 0
         return sum(len(report.actions) for report in reports)
+
+    def run_mirror(self) -> int:
+        """Publish every live campaign into the mirror here; returns how many events."""
+        if self._stopping.is_set():
+            return 0
+        try:
+            return self._services.publish_mirror().events
+        except Exception as exc:  # noqa: BLE001  # a failed pass must not stop the scheduler
+            log.warning("mirror pass failed (%s): %s", failure_cause(exc), exc)
+            return 0
 
     def run_nightly(self) -> list[str]:
         """Run each registered nightly job; returns the names that completed."""

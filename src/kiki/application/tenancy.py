@@ -28,6 +28,7 @@ from kiki.syncledger.ledger import IN_TRANSIT, ShiftRecord, Transfer, account_pl
 from kiki.syncnotify.alert import Alert
 from kiki.synctwin.domain.calibration import CalibrationReport
 from kiki.synctwin.domain.inputs import Baseline, Strategy
+from kiki.synctwin.domain.mirror import DecisionBatch, EventBatch
 from kiki.synctwin.domain.simulation import SimulationResult
 from kiki.synctwin.services.launch_campaign import LaunchOutcome
 from kiki.synctwin.services.review import WeeklyReview
@@ -264,6 +265,11 @@ class TenantServices:
             action=lambda: self.services.resume_client(client_id, note=note),
             kind=ClientStatus,
         )
+
+    # -- the real-to-sim mirror ----------------------------------------------------------------
+    def mirror_events(self, tenant: Tenant, events: EventBatch) -> DecisionBatch:
+        """Decide a batch; campaigns of other tenants' clients answer UNKNOWN_CAMPAIGN."""
+        return self.services.mirror_events(events, clients=self.clients(tenant))
 
     # -- campaigns ---------------------------------------------------------------------------
     def campaigns(self, tenant: Tenant, client_id: str) -> CampaignList:

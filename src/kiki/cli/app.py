@@ -20,6 +20,7 @@ from kiki.cli import (
     guardian,
     importer,
     ledger,
+    mirror,
     optimize,
     platforms,
     sandbox,
@@ -74,6 +75,7 @@ app.command("serve")(serve.serve)
 app.add_typer(guardian.app, name="guardian")
 app.add_typer(chaos.app, name="chaos")
 app.add_typer(platforms.app, name="platforms")
+app.add_typer(mirror.app, name="mirror")
 
 
 def exit_code(exc: KikiError) -> int:

@@ -17,20 +17,14 @@ def simulation(result: SimulationResult) -> dict[str, Any]:
 
 def launch(outcome: LaunchOutcome) -> dict[str, Any]:
     """The simulation's shape plus what the launch did: the decision (``twin outcomes`` needs
-    its id), the campaign created (null when rejected), the seed's message, the projection."""
-    last = outcome.projection[-1] if outcome.projection else None
+    its id), the campaign created (null when rejected), the seed's message, the projection
+    the mirror compares it with (started_at, days, revenue, spend, conversions)."""
     return {
         **outcome.result.to_dict(),
         "decision_id": outcome.decision_id,
         "campaign_id": outcome.campaign_id,
         "message": outcome.message,
-        "projection": None
-        if last is None
-        else {
-            "days": last.day,
-            "revenue_micros": last.revenue.micros,
-            "spend_micros": last.spend.micros,
-        },
+        "projection": None if outcome.mirrored is None else outcome.mirrored.to_dict(),
     }
 
 

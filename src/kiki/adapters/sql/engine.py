@@ -92,6 +92,7 @@ HEADS = frozenset(
         "0010_guardian",
         "0011_money_safety",
         "0012_connections",
+        "0013_mirror",
     }
 )
 
