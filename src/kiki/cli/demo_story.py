@@ -105,17 +105,26 @@ def _outage_drill(
 ) -> None:
     console.print("\n[bold]Outage drill[/]: TikTok's API refuses the next budget change")
     due = first.at + timedelta(hours=24, minutes=10)
-    clock.advance(max(0.0, (due - clock.now()).total_seconds()))
-    console.print(
-        f"[bold]{clock.now():%a %H:%M}[/] 24 h after the first shift its cap allows another"
-    )
+    if clock.now() < due:
+        clock.advance((due - clock.now()).total_seconds())
+        console.print(
+            f"[bold]{clock.now():%a %H:%M}[/] 24 h after the first shift its cap allows another"
+        )
+    else:  # a long run is already past the first shift's window: the drill is the next cycle
+        clock.advance(_CYCLE_S)
+        console.print(f"[bold]{clock.now():%a %H:%M}[/] the next cycle")
     kiki.faults().fail(Platform.TIKTOK, "set", times=1)
     report = kiki.run_cycle(client)
     kiki.faults().heal(Platform.TIKTOK)
     for line in shift_lines(report):
         console.print(line)
     if report.status is not CycleStatus.COMPLETED or not report.outcomes:
-        console.print("  (Meta was no longer below the cut-off, so there was nothing to roll back)")
+        why = (
+            "every platform below the cut-off was held (above)"
+            if report.plan is not None and report.plan.holds
+            else "no platform was below the cut-off"
+        )
+        console.print(f"  (no shift this cycle: {why}; so nothing for TikTok to refuse)")
 
 
 def _epilogue(

@@ -26,7 +26,7 @@ def optimize(
 
     from kiki.application.flow_services import what_if  # noqa: PLC0415
     from kiki.cli.files import read_json  # noqa: PLC0415
-    from kiki.cli.tables import plan_table, shift_lines  # noqa: PLC0415
+    from kiki.cli.tables import plan_lines, plan_table, shift_lines  # noqa: PLC0415
     from kiki.core.errors import InvalidInputError  # noqa: PLC0415
     from kiki.views import flow  # noqa: PLC0415
 
@@ -39,13 +39,17 @@ def optimize(
         if as_json:
             echo_json(flow.plan(plan))
         else:
-            Console().print(plan_table(plan))
+            console = Console()
+            console.print(plan_table(plan))
+            for line in plan_lines(plan):
+                console.print(line)
         return
     assert client is not None  # noqa: S101  # narrowed by the check above
     with services_from_env(quiet=as_json) as kiki:
         report = kiki.run_cycle(client, dry_run=dry_run)
+        note = kiki.left_out_note(client, report.plan, report.at)
     if as_json:
-        echo_json(flow.cycle(report))
+        echo_json(flow.cycle(report, note=note))
         return
     console = Console()
     console.print(f"cycle for [bold]{client}[/]: {report.status.value}")
@@ -53,3 +57,5 @@ def optimize(
         console.print(plan_table(report.plan))
     for line in shift_lines(report, planned=dry_run):
         console.print(line)
+    if note is not None:
+        console.print(f"  why: {note}")

@@ -6,6 +6,7 @@ from rich.table import Table
 
 from kiki.application.values import ValueAnswer
 from kiki.campaigns.domain import Campaign
+from kiki.cli.digits import digits_for
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.checks import PlatformCheck
@@ -18,10 +19,13 @@ from kiki.syncvalue.domain.definitions import Baseline
 
 
 def plan_table(plan: CyclePlan, *, after: dict[Platform, Money] | None = None) -> Table:
+    """Every platform with its figures; a platform left out keeps what it had and says why.
+    Efficiencies carry the decimals that keep "below the cut-off" true as shown."""
     best = plan.best.platform if plan.best else None
+    d = digits_for(plan.cutoff, [p.efficiency for p in plan.platforms])
     table = Table(
         title=(
-            f"average {plan.average_efficiency:.2f}x · cut-off {plan.cutoff:.2f}x · "
+            f"average {plan.average_efficiency:.{d}f}x · cut-off {plan.cutoff:.{d}f}x · "
             f"best {best.display_name if best else '-'}"
         )
     )
@@ -37,7 +41,7 @@ def plan_table(plan: CyclePlan, *, after: dict[Platform, Money] | None = None) -
             p.platform.display_name + mark,
             p.ltv.format(cents=True),
             p.cac.format(cents=True),
-            f"{p.efficiency:.2f}x",
+            f"{p.efficiency:.{d}f}x",
             p.daily_budget.format(),
         ]
         if after is not None:
@@ -49,8 +53,14 @@ def plan_table(plan: CyclePlan, *, after: dict[Platform, Money] | None = None) -
             ]
         table.add_row(*row)
     for platform in plan.left_out:
+        x = plan.why_left_out(platform)
         table.add_row(
-            platform.display_name, "-", "-", "left out", "-", *([""] * (2 if after else 0))
+            platform.display_name,
+            _money(x.ltv if x else None),
+            _money(x.cac if x else None),
+            f"left out: {x.reason if x else 'unknown'}",
+            "-" if x is None or x.daily_budget is None else x.daily_budget.format(),
+            *([""] * (2 if after else 0)),
         )
     return table
 
@@ -64,6 +74,8 @@ def shift_lines(report: CycleReport, *, planned: bool = False) -> list[str]:
             f"{s.amount.format()}/day ({s.reason})"
             for s in report.plan.shifts
         ]
+        if not report.plan.shifts and not report.plan.holds:
+            lines.append("  would move nothing: no platform is below the cut-off")
     lines += [
         f"  {o.result.value}: {o.shift.source.display_name} → {o.shift.destination.display_name} "
         f"{o.shift.amount.format()}/day ({o.shift.reason}){' — ' + o.detail if o.detail else ''}"
@@ -72,6 +84,37 @@ def shift_lines(report: CycleReport, *, planned: bool = False) -> list[str]:
     if report.plan is not None:
         lines += [f"  held: {h.platform.display_name} ({h.reason})" for h in report.plan.holds]
     lines += [f"  left out: {p.display_name} ({why})" for p, why in report.errors.items()]
+    if report.plan is not None:
+        lines += [
+            f"  left out: {x.platform.display_name} ({_REASONS.get(x.reason, x.reason)})"
+            for x in report.plan.left_out_detail
+            if x.platform not in report.errors
+        ]
+    return lines
+
+
+_REASONS = {
+    "ltv_unknown": "ltv_unknown: no LTV measured for it",
+    "cac_unknown": "cac_unknown: no CAC measured for it",
+    "cac_zero": "cac_zero: its CAC is 0, so LTV/CAC has no value",
+    "not_finite": "not_finite: LTV/CAC is not a finite number",
+}
+
+
+def plan_lines(plan: CyclePlan) -> list[str]:
+    """A what-if's planned shifts and holds, and why, in words."""
+    lines = [
+        f"  would move: {s.source.display_name} → {s.destination.display_name} "
+        f"{s.amount.format()}/day ({s.reason})"
+        for s in plan.shifts
+    ]
+    lines += [f"  held: {h.platform.display_name} ({h.reason})" for h in plan.holds]
+    if not plan.shifts and not plan.holds:
+        lines.append("  would move nothing: no platform is below the cut-off")
+    lines += [
+        f"  left out: {x.platform.display_name} ({_REASONS.get(x.reason, x.reason)})"
+        for x in plan.left_out_detail
+    ]
     return lines
 
 

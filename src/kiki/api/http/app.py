@@ -118,7 +118,9 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
             report = await run_in_threadpool(
                 lambda: tenancy.efficiency(caller, client_id, refresh=True)
             )
-        return JSONResponse(flow.budget_efficiency(report))
+        reading = report.reading
+        note = services.left_out_note(reading.client_id, reading.plan, reading.at)
+        return JSONResponse(flow.budget_efficiency(report, note=note))
 
     @api.get("/v1/clients", tags=["clients"])
     def list_clients(caller: Caller) -> dict[str, Any]:

@@ -1,0 +1,149 @@
+"""The command line tells the truth (issue #14): each answer checked in a real ``kiki``
+process for its exit code, its message, and that nothing changed when it refused."""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kiki.testing import run_cli
+
+Run = Callable[..., subprocess.CompletedProcess[str]]
+GOOD = {"audience_size": 50_000, "cvr": 0.02, "daily_budget": 800}
+BASELINE = {"avg_order_value": 85, "monthly_revenue": 60000, "monthly_ad_spend": 20000}
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Run:
+    return functools.partial(run_cli, tmp_path)
+
+
+def write(path: Path, body: object) -> str:
+    path.write_text(json.dumps(body))
+    return str(path)
+
+
+def one_line(text: str) -> str:
+    assert text.count("\n") == 1, text
+    return text.strip()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "command"),
+    [
+        ("KIKI_EFFICIENCY_THRESHOLD", "abc", ("ledger", "list")),
+        ("KIKI_DATABASE_URL", "garbage", ("ledger", "list")),
+        ("KIKI_DATA_DIR", "/proc/nope", ("ledger", "list")),
+        ("KIKI_EFFICIENCY_THRESHOLD", "abc", ("demo", "--hours", "0.5")),
+        ("KIKI_DATA_DIR", "/proc/nope", ("demo", "--hours", "0.5")),  # its own databases
+        ("KIKI_DATABASE_URL", "garbage", ("serve", "--http-port", "0", "--grpc-port", "0")),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_it_with_exit_4(
+    run: Run, tmp_path: Path, variable: str, value: str, command: tuple[str, ...]
+) -> None:
+    done = run(*command, env={variable: value})
+    assert done.returncode == 4, done.stderr
+    assert one_line(done.stderr).startswith(f"error: {variable}: ")
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+    assert not (tmp_path / "data").exists()  # nothing was created
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("ledger", "list", "--client", "nosuch"),
+        ("audit", "list", "--client", "nosuch"),
+        ("value", "ltv", "--client", "nosuch"),
+        ("value", "baseline", "--client", "nosuch"),
+        ("settings", "show", "nosuch"),
+        ("twin", "decisions", "--client", "nosuch"),
+        ("optimize", "--client", "nosuch", "--dry-run"),
+    ],
+)
+def test_a_read_for_an_unknown_client_exits_3_with_one_line(
+    run: Run, command: tuple[str, ...]
+) -> None:
+    done = run(*command)
+    assert done.returncode == 3, done.stderr
+    line = one_line(done.stderr)
+    assert line.startswith("error: ")
+    assert line.endswith("client 'nosuch' (kiki clients list shows the known clients)")
+    assert done.stdout == ""
+
+
+DEMO_AFTER_SPIKE = [  # the demo's figures once Meta's CPMs rose 40 %: Meta 2.667x, cut-off 2.673x
+    {"platform": "meta", "ltv": 450, "cac": 168.75, "daily_budget": 500},
+    {"platform": "google", "ltv": 480, "cac": 150, "daily_budget": 600},
+    {"platform": "tiktok", "ltv": 420, "cac": 105, "daily_budget": 400},
+    {"platform": "linkedin", "ltv": 900, "cac": 300, "daily_budget": 300},
+    {"platform": "amazon", "ltv": 420, "cac": 140, "daily_budget": 450},
+    {"platform": "microsoft", "ltv": 480, "cac": 160, "daily_budget": 250},
+]
+
+
+def test_a_what_if_shows_what_would_move_and_why_with_digits_that_keep_it_true(
+    run: Run, tmp_path: Path
+) -> None:
+    snapshot = write(tmp_path / "s.json", {"platforms": DEMO_AFTER_SPIKE})
+    done = run("optimize", "--input", snapshot, "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "cut-off 2.673x" in done.stdout  # at 2 decimals both read 2.67x
+    assert "Meta ▼" in done.stdout
+    assert "2.667x" in done.stdout
+    assert "would move: Meta → TikTok $100/day (Efficiency drop:" in done.stdout
+    assert not (tmp_path / "data").exists()  # a what-if writes nothing
+
+
+def test_left_out_platforms_keep_their_figures_and_say_why(run: Run, tmp_path: Path) -> None:
+    platforms = [
+        {"platform": "meta", "ltv": 450, "cac": 0, "daily_budget": 500},
+        {"platform": "google", "ltv": None, "cac": 150, "daily_budget": 600},
+        {"platform": "tiktok", "ltv": 420, "cac": None, "daily_budget": 400},
+        *DEMO_AFTER_SPIKE[3:],
+    ]
+    snapshot = write(tmp_path / "s.json", {"platforms": platforms})
+    text = run("optimize", "--input", snapshot, "--dry-run")
+    assert text.returncode == 0, text.stderr
+    meta = next(line for line in text.stdout.splitlines() if line.startswith("│ Meta"))
+    assert "│ $450 │   $0 │" in meta
+    assert "left out: cac_zero" in meta
+    assert "$500" in meta
+    assert "left out: Google (ltv_unknown: no LTV measured for it)" in text.stdout
+    assert "left out: TikTok (cac_unknown: no CAC measured for it)" in text.stdout
+    body = json.loads(run("optimize", "--input", snapshot, "--dry-run", "--json").stdout)
+    assert body["left_out"] == ["PLATFORM_META", "PLATFORM_GOOGLE", "PLATFORM_TIKTOK"]
+    assert body["left_out_reasons"] == {
+        "PLATFORM_META": "cac_zero",
+        "PLATFORM_GOOGLE": "ltv_unknown",
+        "PLATFORM_TIKTOK": "cac_unknown",
+    }
+
+
+OLD_ORDERS = (
+    "customer_id,ordered_at,amount,platform\nc1,2003-06-30,30,meta\nc2,2003-05-01,20,google\n"
+)
+
+
+def test_with_only_old_imported_data_the_cycle_says_why_every_platform_is_left_out(
+    run: Run, tmp_path: Path
+) -> None:
+    assert run("sandbox", "open", "acme").returncode == 0
+    (tmp_path / "orders.csv").write_text(OLD_ORDERS)
+    assert run("import", "orders", "orders.csv", "--client", "acme").returncode == 0
+    body = json.loads(run("optimize", "--client", "acme", "--dry-run", "--json").stdout)
+    assert set(body["left_out_reasons"].values()) == {"ltv_unknown"}
+    assert len(body["left_out_reasons"]) == 6
+    assert "no customer was acquired in the 90 days to" in body["left_out_note"]
+    assert "the latest imported order is from 2003-06-30" in body["left_out_note"]
+    text = run("optimize", "--client", "acme", "--dry-run")
+    assert text.returncode == 0, text.stderr
+    assert "why: no customer was acquired in the 90 days to" in text.stdout
+    assert "the latest imported order is from 2003-06-30" in text.stdout
+    assert json.loads(run("ledger", "list", "--json").stdout) == []  # a dry run moved nothing
