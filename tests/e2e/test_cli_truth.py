@@ -147,3 +147,80 @@ def test_with_only_old_imported_data_the_cycle_says_why_every_platform_is_left_o
     assert "why: no customer was acquired in the 90 days to" in text.stdout
     assert "the latest imported order is from 2003-06-30" in text.stdout
     assert json.loads(run("ledger", "list", "--json").stdout) == []  # a dry run moved nothing
+
+
+def launched(run: Run, tmp_path: Path) -> dict[str, object]:
+    assert run("sandbox", "open", "acme").returncode == 0
+    b = write(tmp_path / "b.json", BASELINE)
+    assert run("twin", "baseline", "--client", "acme", "--baseline", b).returncode == 0
+    done = run("twin", "launch", "--client", "acme", "--strategy", write(tmp_path / "g.json", GOOD))
+    assert done.returncode == 0, done.stderr
+    return {"stdout": done.stdout}
+
+
+def campaigns(run: Run) -> list[str]:
+    listed = json.loads(run("campaigns", "list", "--client", "acme", "--json").stdout)
+    return sorted(c["campaign_id"] for c in listed)
+
+
+def test_launch_shows_its_decision_and_refuses_the_same_strategy_twice(
+    run: Run, tmp_path: Path
+) -> None:
+    first = launched(run, tmp_path)
+    [decision] = json.loads(run("twin", "decisions", "--client", "acme", "--json").stdout)
+    assert f"(decision {decision['decision_id']})" in str(first["stdout"])
+    before = campaigns(run)
+
+    again = run("twin", "launch", "--client", "acme", "--strategy", str(tmp_path / "g.json"))
+    assert again.returncode == 2
+    assert one_line(again.stderr).startswith(
+        f"error: --strategy: already launched for acme as campaign {decision['campaign_id']} "
+    )
+    assert "add --allow-duplicate" in again.stderr
+    assert campaigns(run) == before  # nothing created
+    assert len(json.loads(run("twin", "decisions", "--json").stdout)) == 1
+
+    forced = run(
+        "twin",
+        "launch",
+        "--client",
+        "acme",
+        "--strategy",
+        str(tmp_path / "g.json"),
+        "--allow-duplicate",
+    )
+    assert forced.returncode == 0, forced.stderr
+    assert len(campaigns(run)) == len(before) + 1
+    table = run("twin", "decisions")
+    assert table.returncode == 0, table.stderr
+    assert "gate decisions (2)" in table.stdout
+    assert table.stdout.count("APPROVED") == 2
+
+
+def test_outcomes_print_a_table_name_the_file_and_tell_new_from_known(
+    run: Run, tmp_path: Path
+) -> None:
+    launched(run, tmp_path)
+    [decision] = json.loads(run("twin", "decisions", "--json").stdout)
+    good = tmp_path / "outcomes.csv"
+    good.write_text(f"decision_id,actual_net_profit\n{decision['decision_id']},1200\n")
+    first = run("twin", "outcomes", str(good))
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[0] == (
+        "outcomes.csv: 1 outcomes read · 1 new · 0 already known · 0 replaced"
+    )
+    assert "approved" in first.stdout and "false-negative rate" in first.stdout
+    again = run("twin", "outcomes", str(good))
+    assert again.stdout.splitlines()[0] == (
+        "outcomes.csv: 1 outcomes read · 0 new · 1 already known · 0 replaced"
+    )
+
+    bad = tmp_path / "typo.csv"
+    bad.write_text(f"decision_id,actual_net_profit\n{decision['decision_id']},900\nnope,5\n")
+    refused = run("twin", "outcomes", str(bad))
+    assert refused.returncode == 2
+    assert one_line(refused.stderr) == (
+        "error: typo.csv line 3: decision_id: no gate decision 'nope' (see kiki twin decisions)"
+    )
+    [kept] = json.loads(run("twin", "decisions", "--json").stdout)
+    assert kept["actual_net_profit"] == 1200.0  # nothing of the refused file was recorded

@@ -65,19 +65,37 @@ def launch_command(
     client: str = typer.Option(..., "--client", help="Client id."),
     strategy_file: Path = typer.Option(..., "--strategy", help="Strategy JSON (currency units)."),
     as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
+    allow_duplicate: bool = typer.Option(
+        False, "--allow-duplicate", help="Launch a strategy this client already launched."
+    ),
 ) -> None:
     """Launch through the gate: create the campaign only if the twin approves. No override.
     A rejection exits 1 with the seed's message; its decision id feeds ``twin outcomes``.
+    A strategy already launched for the client is refused (exit 2) without --allow-duplicate.
 
     Example: kiki twin launch --client acme --strategy s.json
     """
     from kiki.application import inputs  # noqa: PLC0415  # kiki --help must stay fast
     from kiki.cli.files import read_json  # noqa: PLC0415
     from kiki.cli.twin_render import print_launch  # noqa: PLC0415
+    from kiki.core.errors import InvalidInputError  # noqa: PLC0415
     from kiki.views import twin  # noqa: PLC0415
 
     strategy = inputs.strategy(read_json(strategy_file, "--strategy"))
     with services_from_env(quiet=True) as kiki:
+        launched = [
+            d
+            for d in kiki.gate_decisions(client)
+            if d.campaign_id is not None and d.strategy == strategy
+        ]
+        if launched and not allow_duplicate:
+            first = launched[-1]
+            raise InvalidInputError(
+                "--strategy",
+                f"already launched for {client} as campaign {first.campaign_id} (decision "
+                f"{first.decision_id}, {len(launched)} launch(es)); add --allow-duplicate to "
+                "launch it again",
+            )
         outcome = kiki.launch(client, strategy)
     if as_json:
         echo_json(twin.launch(outcome))
@@ -162,12 +180,14 @@ def outcomes_command(
     Example: kiki twin outcomes outcomes.csv --json
     """
     from kiki.cli.files import read_csv  # noqa: PLC0415  # kiki --help must stay fast
-    from kiki.cli.twin_render import rate  # noqa: PLC0415
+    from kiki.cli.twin_render import print_shadow  # noqa: PLC0415
+    from kiki.core.errors import InvalidInputError  # noqa: PLC0415
     from kiki.core.money import Money  # noqa: PLC0415
     from kiki.views import twin  # noqa: PLC0415
 
-    pairs = [
+    rows = [
         (
+            line,
             (row.get("decision_id") or "").strip(),
             Money.parse(
                 row.get("actual_net_profit"),
@@ -178,13 +198,47 @@ def outcomes_command(
         for line, row in read_csv(file)
     ]
     with services_from_env(quiet=True) as kiki:
-        imported, report = kiki.import_outcomes(pairs)
+        known = {d.decision_id: d for d in kiki.gate_decisions()}
+        for line, decision_id, _ in rows:  # every id checked before any is recorded
+            if decision_id not in known:
+                raise InvalidInputError(
+                    f"{file.name} line {line}: decision_id",
+                    f"no gate decision {decision_id!r} (see kiki twin decisions)",
+                )
+        same = sum(1 for _, d, profit in rows if known[d].actual_net_profit == profit)
+        replaced = sum(
+            1 for _, d, profit in rows if known[d].actual_net_profit not in (None, profit)
+        )
+        imported, report = kiki.import_outcomes([(d, profit) for _, d, profit in rows])
     body = twin.shadow(report, imported=imported)
+    body["new"] = imported - same - replaced
+    body["already_known"] = same
+    body["replaced"] = replaced
     if as_json:
         echo_json(body)
         return
-    for key, value in body.items():
-        typer.echo(f"{key}: {rate(value) if 'rate' in key else value}")
+    print_shadow(body, source=file.name)
+
+
+@app.command("decisions")
+def decisions_command(
+    client: str | None = typer.Option(None, "--client", help="Only this client's decisions."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """The gate's decisions, oldest first: approved or rejected, the confidence, the campaign
+    launched, and the real outcome once imported (``twin outcomes`` needs the decision ids).
+
+    Example: kiki twin decisions --client acme
+    """
+    from kiki.cli.twin_render import print_decisions  # noqa: PLC0415  # kiki --help: fast
+    from kiki.views import twin  # noqa: PLC0415
+
+    with services_from_env(quiet=True) as kiki:
+        found = kiki.gate_decisions(client)
+    if as_json:
+        echo_json([twin.decision(d) for d in found])
+        return
+    print_decisions(found)
 
 
 # The gate learning from its outcomes (kiki.cli.gate): calibration, tune, review.

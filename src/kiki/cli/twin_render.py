@@ -9,6 +9,7 @@ from rich.console import Console
 
 from kiki.core.errors import InvalidInputError
 from kiki.synctwin.domain.simulation import SimulationResult
+from kiki.synctwin.ports import GateDecision
 from kiki.synctwin.services.backtest import BacktestReport
 from kiki.synctwin.services.launch_campaign import LaunchOutcome
 
@@ -157,3 +158,41 @@ def print_backtest(report: BacktestReport) -> None:
 
 def rate(value: object) -> str:
     return "n/a" if value is None else f"{float(value):.1%}"  # type: ignore[arg-type]
+
+
+def print_shadow(body: dict[str, object], *, source: str) -> None:
+    """The shadow report after an import: what the file added, then the gate's record."""
+    typer.echo(
+        f"{source}: {body['imported']} outcomes read · {body['new']} new · "
+        f"{body['already_known']} already known · {body['replaced']} replaced"
+    )
+    typer.echo(
+        f"{body['decisions']} gate decisions · {body['awaiting_outcome']} awaiting an outcome"
+    )
+    typer.echo("                     profitable   lost money")
+    typer.echo(f"  approved           {body['true_positives']:>10}   {body['false_positives']:>10}")
+    typer.echo(f"  rejected           {body['false_negatives']:>10}   {body['true_negatives']:>10}")
+    typer.echo(
+        f"false-negative rate {rate(body.get('false_negative_rate'))} · "
+        f"false-positive rate {rate(body.get('false_positive_rate'))}"
+    )
+
+
+def print_decisions(decisions: list[GateDecision]) -> None:
+    from rich.table import Table  # noqa: PLC0415
+
+    table = Table(title=f"gate decisions ({len(decisions)})")
+    for column in ("at", "decision", "client", "verdict", "confidence", "campaign", "outcome"):
+        table.add_column(column, justify="right" if column == "confidence" else "left")
+    for d in decisions:
+        profit = d.actual_net_profit
+        table.add_row(
+            d.at.strftime("%Y-%m-%d %H:%M"),
+            d.decision_id,
+            d.client_id,
+            "APPROVED" if d.approved else "REJECTED",
+            f"{d.confidence:.3f}",
+            d.campaign_id or "-",
+            "-" if profit is None else profit.format(cents=True),
+        )
+    Console(soft_wrap=True, highlight=False).print(table)
