@@ -6,7 +6,9 @@ from __future__ import annotations
 import functools
 import json
 import subprocess
+import sys
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -225,3 +227,39 @@ def test_outcomes_print_a_table_name_the_file_and_tell_new_from_known(
     )
     [kept] = json.loads(run("twin", "decisions", "--json").stdout)
     assert kept["actual_net_profit"] == 1200.0  # nothing of the refused file was recorded
+
+
+HEAVY = ("sqlalchemy", "numpy", "fastapi", "grpc", "pydantic", "rich", "kiki.bootstrap")
+
+
+def test_help_loads_nothing_heavy_and_every_command_has_an_example(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from typer.main import get_command\n"
+        "from typer.testing import CliRunner\n"
+        "from kiki.cli.app import app\n"
+        f"heavy = sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r} "
+        "or m == 'kiki.bootstrap')\n"
+        "print('HEAVY', heavy)\n"
+        "def walk(c, path):\n"
+        "    if hasattr(c, 'commands'):\n"
+        "        for name, sub in c.commands.items():\n"
+        "            walk(sub, [*path, name])\n"
+        "        return\n"
+        "    out = CliRunner().invoke(app, [*path, '--help'], terminal_width=200).output\n"
+        "    if 'Example: kiki ' not in out or '<bool>' in out or \"seed's\" in out:\n"
+        "        print('BAD', ' '.join(path))\n"
+        "walk(get_command(app), [])\n"
+    )
+    done = subprocess.run(  # noqa: S603  # our own interpreter and a fixed script
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert "HEAVY []" in done.stdout
+    assert "BAD" not in done.stdout, done.stdout
+
+
+def test_version_prints_the_installed_version(run: Run) -> None:
+    done = run("--version")
+    assert done.returncode == 0
+    assert done.stdout == f"kiki {version('kiki')}\n"

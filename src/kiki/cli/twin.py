@@ -70,7 +70,7 @@ def launch_command(
     ),
 ) -> None:
     """Launch through the gate: create the campaign only if the twin approves. No override.
-    A rejection exits 1 with the seed's message; its decision id feeds ``twin outcomes``.
+    A rejection exits 1 with the gate's message; its decision id feeds `kiki twin outcomes`.
     A strategy already launched for the client is refused (exit 2) without --allow-duplicate.
 
     Example: kiki twin launch --client acme --strategy s.json
@@ -134,7 +134,8 @@ def backtest_command(
     seed: int | None = typer.Option(None, "--seed", help="Replay a backtest."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Would the gate have got these campaigns right? Confusion matrix, FN/FP rates, threshold.
+    """Would the gate have got these campaigns right? Approved/rejected against profitable/lost,
+    the false-negative and false-positive rates, and a threshold meeting their targets.
 
     Columns: campaign_id (optional), audience_size, cvr, daily_budget, avg_order_value,
     monthly_revenue, monthly_ad_spend, actual_net_profit (money in currency units).
@@ -175,7 +176,8 @@ def outcomes_command(
     file: Path = typer.Argument(..., help="CSV: decision_id, actual_net_profit."),
     as_json: bool = typer.Option(False, "--json", help="Print the shadow report as JSON."),
 ) -> None:
-    """Import real outcomes of past gate decisions; report the gate's FN and FP rates.
+    """Import real outcomes of past gate decisions; report the gate's false-negative and
+    false-positive rates. Every decision id is checked before any is recorded.
 
     Example: kiki twin outcomes outcomes.csv --json
     """

@@ -13,9 +13,11 @@ app = typer.Typer(
 
 _CLIENT = typer.Option(..., "--client", help="The client whose data to read.")
 _AS_OF = typer.Option(
-    None, "--as-of", help="Instant T, ISO 8601 (a bare date is 00:00 UTC); default: now."
+    None, "--as-of", help="The window's end, ISO 8601 (a bare date is 00:00 UTC); default: now."
 )
-_LOOKBACK = typer.Option(90, "--lookback-days", help="L: the window is [T - L days, T).")
+_LOOKBACK = typer.Option(
+    90, "--lookback-days", help="The window's length: this many days up to --as-of."
+)
 _JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
