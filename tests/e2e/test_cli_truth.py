@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
@@ -263,3 +265,80 @@ def test_version_prints_the_installed_version(run: Run) -> None:
     done = run("--version")
     assert done.returncode == 0
     assert done.stdout == f"kiki {version('kiki')}\n"
+
+
+def test_serve_runs_a_cycle_at_start_not_an_interval_later(tmp_path: Path) -> None:
+    from tests.e2e.service import running_service  # this test only
+
+    with running_service(tmp_path, {"acme": ["acme-shop"]}, KIKI_CHECK_INTERVAL_S="3600") as s:
+        deadline = threading.Event()
+        for _ in range(600):  # an hour's interval: only a pass at start can log this
+            if any("cycle for acme-shop:" in line for line in s.stderr_lines):
+                break
+            deadline.wait(0.1)
+        assert s.stop() == 0
+    assert any("cycle for acme-shop: COMPLETED" in line for line in s.stderr_lines), "".join(
+        s.stderr_lines
+    )
+
+
+def test_backtest_without_a_column_names_the_header(run: Run, tmp_path: Path) -> None:
+    (tmp_path / "history.csv").write_text(
+        "audience_size,cvr,daily_budget,avg_order_value,monthly_revenue,actual_net_profit\n"
+        "50000,0.02,800,85,60000,100\n"
+    )
+    done = run("twin", "backtest", "history.csv")
+    assert done.returncode == 2
+    assert one_line(done.stderr).startswith(
+        "error: history.csv header (line 1): no column monthly_ad_spend (the columns needed: "
+    )
+    assert done.stdout == ""
+
+
+def test_the_plot_and_the_json_give_one_median_with_one_definition(
+    run: Run, tmp_path: Path
+) -> None:
+    s, b = write(tmp_path / "s.json", GOOD), write(tmp_path / "b.json", BASELINE)
+    args = ("twin", "simulate", "--strategy", s, "--baseline", b, "--seed", "42")
+    body = json.loads(run(*args, "--json").stdout)
+    median = body["simulation_details"]["median_uplift"]
+    assert median == body["projected_net_profit_uplift"]
+    text = run(*args).stdout
+    assert f"projected net profit uplift ${median:,.2f} (median of the positive scenarios)" in text
+
+
+def test_sandbox_texts_keep_cents_titles_whole_and_shocks_say_what_is_stored(
+    run: Run, tmp_path: Path
+) -> None:
+    assert run("sandbox", "open", "acme").returncode == 0
+    first = run("sandbox", "shock", "acme", "meta", "--cpm", "1.4")
+    second = run("sandbox", "shock", "acme", "meta", "--cpm", "1.4")
+    assert first.stdout == second.stdout  # a shock is relative to the base, not compounded
+    assert "now at CPM x1.4," in second.stdout
+    shown = run("sandbox", "show", "acme", "--json")
+    [meta] = [a for a in json.loads(shown.stdout)["accounts"] if a["platform"] == "PLATFORM_META"]
+    assert meta["cpm_factor"] == 1.4
+    table = run("sandbox", "show", "acme").stdout
+    assert not re.search(r"\$[\d,]+\.\d{3}", table)  # money to the cent at most
+    (tmp_path / "orders.csv").write_text(OLD_ORDERS)
+    assert run("import", "orders", "orders.csv", "--client", "acme").returncode == 0
+    baseline = run(
+        "value", "baseline", "--client", "acme", "--as-of", "2003-07-01", env={"COLUMNS": "40"}
+    )
+    assert baseline.returncode == 0, baseline.stderr
+    assert "acme: baseline over the 90 days to 2003-07-01 00:00 UTC" in baseline.stdout
+
+
+def test_a_snapshot_platform_with_an_unknown_key_is_refused_like_a_config_key(
+    run: Run, tmp_path: Path
+) -> None:
+    platforms = [{**DEMO_AFTER_SPIKE[0], "budget": 3}, *DEMO_AFTER_SPIKE[1:]]
+    done = run(
+        "optimize", "--input", write(tmp_path / "s.json", {"platforms": platforms}), "--dry-run"
+    )
+    assert done.returncode == 2
+    assert one_line(done.stderr) == "error: platforms[0].budget: is not a known field"
+    config = {"platforms": DEMO_AFTER_SPIKE, "config": {"threshold": 0.2}}
+    refused = run("optimize", "--input", write(tmp_path / "c.json", config), "--dry-run")
+    assert refused.returncode == 2
+    assert one_line(refused.stderr).startswith("error: config.threshold: is not a known")

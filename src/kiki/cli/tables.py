@@ -139,12 +139,25 @@ def _money(amount: Money | None) -> str:
     return "-" if amount is None else amount.format(cents=True)
 
 
+def print_titled(table: Table) -> None:
+    """The table's title on a line of its own, never broken (a timestamp split in two across
+    lines misleads), then the table."""
+    from rich.console import Console  # noqa: PLC0415
+
+    console = Console(soft_wrap=True, highlight=False)
+    if table.title:
+        console.print(table.title)
+        table.title = None
+    console.print(table, soft_wrap=False)
+
+
 def value_table(answer: ValueAnswer, *, only: Platform | None = None) -> Table:
     w = answer.window
-    table = Table(
-        title=f"{answer.client_id}: cohorts acquired in the {w.lookback_days} days to "
+    title = (
+        f"{answer.client_id}: cohorts acquired in the {w.lookback_days} days to "
         f"{w.as_of:%Y-%m-%d %H:%M} UTC ({answer.origin.value})"
     )
+    table = Table(title=title, min_width=len(title))
     for column in ("platform", "customers", "revenue", "LTV", "spend", "CAC"):
         table.add_column(column, justify="left" if column == "platform" else "right")
     shown = answer.platforms if only is None else (answer.platform(only),)
@@ -163,10 +176,8 @@ def value_table(answer: ValueAnswer, *, only: Platform | None = None) -> Table:
 def baseline_table(client_id: str, result: Baseline) -> Table:
     w = result.window
     churn = result.baseline_churn
-    table = Table(
-        title=f"{client_id}: baseline over the {w.lookback_days} days to "
-        f"{w.as_of:%Y-%m-%d %H:%M} UTC"
-    )
+    title = f"{client_id}: baseline over the {w.lookback_days} days to {w.as_of:%Y-%m-%d %H:%M} UTC"
+    table = Table(title=title, min_width=len(title))
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_row("monthly revenue", result.monthly_revenue.format(cents=True))

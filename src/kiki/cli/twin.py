@@ -13,6 +13,15 @@ from kiki.cli.context import echo_json, load_settings, services_from_env
 app = typer.Typer(help="SyncTwin: the pre-launch Monte Carlo gate.", no_args_is_help=True)
 
 _PROGRESS_FROM_ROWS = 2_000  # below this a backtest is over before a bar could help
+_BACKTEST_COLUMNS = (
+    "audience_size",
+    "cvr",
+    "daily_budget",
+    "avg_order_value",
+    "monthly_revenue",
+    "monthly_ad_spend",
+    "actual_net_profit",
+)
 
 
 @app.command("simulate")
@@ -151,7 +160,8 @@ def backtest_command(
     from kiki.synctwin.services.backtest import HistoricalCampaign  # noqa: PLC0415
     from kiki.views import twin  # noqa: PLC0415
 
-    campaigns = [HistoricalCampaign.from_row(row, line) for line, row in read_csv(file)]
+    rows = read_csv(file, required=_BACKTEST_COLUMNS)
+    campaigns = [HistoricalCampaign.from_row(row, line) for line, row in rows]
     settings = load_settings()
     if len(campaigns) >= _PROGRESS_FROM_ROWS and not as_json:
         with Progress(console=Console(stderr=True), transient=True) as progress:
@@ -197,7 +207,7 @@ def outcomes_command(
                 allow_negative=True,
             ),
         )
-        for line, row in read_csv(file)
+        for line, row in read_csv(file, required=("decision_id", "actual_net_profit"))
     ]
     with services_from_env(quiet=True) as kiki:
         known = {d.decision_id: d for d in kiki.gate_decisions()}
