@@ -342,3 +342,24 @@ def test_a_snapshot_platform_with_an_unknown_key_is_refused_like_a_config_key(
     refused = run("optimize", "--input", write(tmp_path / "c.json", config), "--dry-run")
     assert refused.returncode == 2
     assert one_line(refused.stderr).startswith("error: config.threshold: is not a known")
+
+
+def test_a_long_demo_runs_keeps_weekdays_and_piped_lines_whole(run: Run) -> None:
+    done = run("demo", "--hours", "27", env={"COLUMNS": ""}, timeout_s=600)  # piped, no width
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert any(line.endswith("Meta CPMs spike +40 % (sandbox shock)") for line in lines)
+    assert "Wed 12:00 after 324 cycles (every 5 min): " in done.stdout  # 27 h after Tue 09:00
+    ledger = [line for line in lines if "· APPLIED ·" in line]
+    assert ledger
+    assert all(line.split()[0] in ("Tue", "Wed") for line in ledger)
+    assert "24 h after the first shift its cap allows another" not in done.stdout  # long past
+    assert max(len(line) for line in lines) > 80  # long lines stay whole when piped
+
+
+def test_a_short_demo_claims_no_window_and_no_shift(run: Run) -> None:
+    done = run("demo", "--hours", "0.5")
+    assert done.returncode == 0, done.stderr
+    assert "no shift was due in this run; try a longer one, e.g. --hours 3" in done.stdout
+    assert "24 h" not in done.stdout
+    assert "budget shifts applied: 0" in done.stdout

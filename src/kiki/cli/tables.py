@@ -6,6 +6,7 @@ from rich.table import Table
 
 from kiki.application.values import ValueAnswer
 from kiki.campaigns.domain import Campaign
+from kiki.cli.context import make_console
 from kiki.cli.digits import digits_for
 from kiki.core.money import Money
 from kiki.core.platform import Platform
@@ -142,9 +143,7 @@ def _money(amount: Money | None) -> str:
 def print_titled(table: Table) -> None:
     """The table's title on a line of its own, never broken (a timestamp split in two across
     lines misleads), then the table."""
-    from rich.console import Console  # noqa: PLC0415
-
-    console = Console(soft_wrap=True, highlight=False)
+    console = make_console()
     if table.title:
         console.print(table.title)
         table.title = None

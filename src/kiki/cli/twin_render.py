@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from kiki.cli.context import make_console
 from kiki.core.errors import InvalidInputError
 from kiki.synctwin.domain.simulation import SimulationResult
 from kiki.synctwin.ports import GateDecision
@@ -195,4 +196,4 @@ def print_decisions(decisions: list[GateDecision]) -> None:
             d.campaign_id or "-",
             "-" if profit is None else profit.format(cents=True),
         )
-    Console(soft_wrap=True, highlight=False).print(table)
+    make_console().print(table)
