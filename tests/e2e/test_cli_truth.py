@@ -363,3 +363,29 @@ def test_a_short_demo_claims_no_window_and_no_shift(run: Run) -> None:
     assert "no shift was due in this run; try a longer one, e.g. --hours 3" in done.stdout
     assert "24 h" not in done.stdout
     assert "budget shifts applied: 0" in done.stdout
+
+
+def test_settings_show_and_set_each_change_audited_and_bad_input_changes_nothing(
+    run: Run,
+) -> None:
+    assert run("sandbox", "open", "acme").returncode == 0
+    before = json.loads(run("settings", "show", "acme", "--json").stdout)
+    assert before["efficiency_threshold"] == 0.15
+    changed = run("settings", "set", "acme", "efficiency_threshold=0.25", "deny=linkedin,amazon")
+    assert changed.returncode == 0, changed.stderr
+    assert "efficiency_threshold: 0.25" in changed.stdout
+    after = json.loads(run("settings", "show", "acme", "--json").stdout)
+    assert (after["efficiency_threshold"], after["deny"]) == (
+        0.25,
+        ["PLATFORM_AMAZON", "PLATFORM_LINKEDIN"],
+    )
+    trail = json.loads(run("audit", "list", "--client", "acme", "--json").stdout)
+    assert [e["event_type"] for e in trail] == ["CLIENT_SETTINGS_CHANGED"]
+
+    refused = run("settings", "set", "acme", "threshold=0.3")
+    assert refused.returncode == 2
+    assert one_line(refused.stderr).startswith("error: threshold: is not a known setting (")
+    also = run("settings", "set", "acme", "efficiency_threshold=2")
+    assert also.returncode == 2
+    assert json.loads(run("settings", "show", "acme", "--json").stdout) == after
+    assert len(json.loads(run("audit", "list", "--json").stdout)) == 1
