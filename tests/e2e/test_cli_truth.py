@@ -389,3 +389,71 @@ def test_settings_show_and_set_each_change_audited_and_bad_input_changes_nothing
     assert also.returncode == 2
     assert json.loads(run("settings", "show", "acme", "--json").stdout) == after
     assert len(json.loads(run("audit", "list", "--json").stdout)) == 1
+
+
+def test_settings_over_http_and_grpc_use_one_set_of_names_and_are_audited(
+    tmp_path: Path,
+) -> None:
+    import grpc  # this test only
+    import httpx
+
+    from kiki.wire.gen import budget_optimizer_pb2 as bo
+    from kiki.wire.gen import budget_optimizer_pb2_grpc as bo_grpc
+    from tests.e2e.service import environment, running_service
+
+    clients = {"acme": ["acme-shop"], "globex": ["globex-shop"]}
+    with running_service(tmp_path, clients, KIKI_CHECK_INTERVAL_S="3600") as s:
+        auth = {"Authorization": f"Bearer {s.keys['acme']}"}
+        with httpx.Client(base_url=s.http_url, timeout=30) as http:
+            # the README's example body
+            patched = http.patch(
+                "/v1/clients/acme-shop/settings",
+                json={"efficiency_threshold": 0.2, "deny": ["linkedin"]},
+                headers={**auth, "Idempotency-Key": "readme-1"},
+            )
+            assert patched.status_code == 200, patched.text
+        meta = (("authorization", f"Bearer {s.keys['acme']}"),)
+        with grpc.insecure_channel(s.grpc_target) as channel:
+            stub = bo_grpc.BudgetOptimizerServiceStub(channel)
+            shown = stub.GetClientSettings(
+                bo.ClientSettingsRequest(client_id="acme-shop"), metadata=meta
+            )
+            assert json.loads(shown.settings_json)["efficiency_threshold"] == 0.2
+            changed = stub.ChangeClientSettings(
+                bo.ChangeClientSettingsRequest(
+                    client_id="acme-shop",
+                    changes_json=json.dumps({"reallocation_percent": 0.1}),
+                    idempotency_key="grpc-1",
+                ),
+                metadata=meta,
+            )
+            body = json.loads(changed.settings_json)
+            assert (body["efficiency_threshold"], body["reallocation_percent"]) == (0.2, 0.1)
+            with pytest.raises(grpc.RpcError) as refused:
+                stub.ChangeClientSettings(
+                    bo.ChangeClientSettingsRequest(
+                        client_id="acme-shop",
+                        changes_json=json.dumps({"threshold": 0.3}),
+                        idempotency_key="grpc-2",
+                    ),
+                    metadata=meta,
+                )
+            assert refused.value.code() is grpc.StatusCode.INVALID_ARGUMENT
+            assert "threshold" in (refused.value.details() or "")
+            with pytest.raises(grpc.RpcError) as other:
+                stub.GetClientSettings(
+                    bo.ClientSettingsRequest(client_id="globex-shop"), metadata=meta
+                )
+            assert other.value.code() is grpc.StatusCode.NOT_FOUND
+        assert s.stop() == 0
+    env = environment(tmp_path / "data")
+    trail = subprocess.run(  # our own CLI
+        [sys.executable, "-m", "kiki", "audit", "list", "--client", "acme-shop", "--json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    events = [e["event_type"] for e in json.loads(trail.stdout)]
+    assert events.count("CLIENT_SETTINGS_CHANGED") == 2  # HTTP once, gRPC once, not the refusal
