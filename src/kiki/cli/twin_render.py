@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from kiki.cli.context import make_console
+from kiki.cli.digits import digits_for
 from kiki.core.errors import InvalidInputError
 from kiki.synctwin.domain.simulation import SimulationResult
 from kiki.synctwin.ports import GateDecision
@@ -15,21 +16,13 @@ from kiki.synctwin.services.backtest import BacktestReport
 from kiki.synctwin.services.launch_campaign import LaunchOutcome
 
 
-def digits_for(value: float, threshold: float, *, at_least: int = 3) -> str:
-    """``value`` with enough decimals that its comparison with ``threshold`` reads true."""
-    for decimals in range(at_least, 10):
-        shown, bar = round(value, decimals), round(threshold, decimals)
-        if (shown > bar) == (value > threshold) and (shown == bar) == (value == threshold):
-            return f"{value:.{decimals}f}"
-    return repr(value)
-
-
 def print_verdict(result: SimulationResult) -> None:
     body = result.to_dict()
     details = body["simulation_details"]
     verdict = "APPROVED" if result.approved else "REJECTED"
     colour = "green" if result.approved else "red"
-    score = digits_for(result.confidence, result.threshold)
+    shown = digits_for(result.threshold, [result.confidence], least=3)
+    score = f"{result.confidence:.{shown}f}"
     console = Console()
     console.print(
         f"[bold {colour}]{verdict}[/] · ConfidenceScore {score} "
