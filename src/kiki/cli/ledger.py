@@ -14,7 +14,8 @@ def list_shifts(
     client: str | None = typer.Option(None, "--client", help="Only this client's shifts."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """List budget shifts, oldest first, with how each ended (APPLIED, ROLLED_BACK, IN_TRANSIT).
+    """List budget shifts, oldest first, with how each ended (APPLIED, ROLLED_BACK, VOIDED) or
+    that it is still PENDING.
 
     Example: kiki ledger list --client acme --json
     """
