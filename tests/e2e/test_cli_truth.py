@@ -69,6 +69,9 @@ def test_a_bad_setting_is_one_line_naming_it_with_exit_4(
         ("settings", "show", "nosuch"),
         ("twin", "decisions", "--client", "nosuch"),
         ("optimize", "--client", "nosuch", "--dry-run"),
+        ("platforms", "list", "--client", "nosuch"),
+        ("platforms", "check", "nosuch"),
+        ("campaigns", "list", "--client", "nosuch"),
     ],
 )
 def test_a_read_for_an_unknown_client_exits_3_with_one_line(
