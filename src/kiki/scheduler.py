@@ -71,6 +71,7 @@ class ServiceScheduler:
             name="optimisation cycle for every tenant client",
             max_instances=1,  # an overrunning pass is not started twice
             coalesce=True,  # missed passes run once, not once each
+            next_run_time=services.ports.clock.now(),  # the first pass at start, not later
         )
         self._scheduler.add_job(
             self.run_guardian,

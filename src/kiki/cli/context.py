@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from kiki.application.services import Services
     from kiki.settings import Settings
 
@@ -70,6 +72,19 @@ def services_from_env(*, quiet: bool = False, **overrides: Any) -> Iterator[Serv
         yield services
     finally:
         services.close()
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A console for a command's output: lines are never wrapped mid-phrase, and when the
+    output is piped (no terminal, no COLUMNS) tables are not squeezed to 80 columns."""
+    import os  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from rich.console import Console  # noqa: PLC0415  # see the module docstring
+
+    stream = sys.stderr if stderr else sys.stdout
+    piped = not stream.isatty() and not os.environ.get("COLUMNS")
+    return Console(stderr=stderr, soft_wrap=True, highlight=False, width=1000 if piped else None)
 
 
 def echo_json(body: object) -> None:

@@ -8,7 +8,7 @@ from rich.console import Console
 
 from kiki.application.services import Services
 from kiki.bootstrap import build
-from kiki.cli.context import load_settings
+from kiki.cli.context import load_settings, make_console
 from kiki.cli.tables import plan_table, shift_lines
 from kiki.core.clock import VirtualClock
 from kiki.core.money import Money
@@ -21,7 +21,7 @@ _CYCLE_S = 300.0
 
 
 def tell(client: str, hours: float) -> None:
-    console = Console(soft_wrap=True, highlight=False)
+    console = make_console()
     settings = load_settings()
     paths = [settings.data_dir / "demo.sqlite3", settings.data_dir / "demo-sandbox.sqlite3"]
     for path in paths:

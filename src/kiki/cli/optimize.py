@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kiki.cli.context import echo_json, load_settings, services_from_env
+from kiki.cli.context import echo_json, load_settings, make_console, services_from_env
 
 
 def optimize(
@@ -22,7 +22,6 @@ def optimize(
 
     Example: kiki optimize --client acme --dry-run
     """
-    from rich.console import Console  # noqa: PLC0415  # kiki --help must stay fast
 
     from kiki.application.flow_services import what_if  # noqa: PLC0415
     from kiki.cli.files import read_json  # noqa: PLC0415
@@ -39,7 +38,7 @@ def optimize(
         if as_json:
             echo_json(flow.plan(plan))
         else:
-            console = Console()
+            console = make_console()
             console.print(plan_table(plan))
             for line in plan_lines(plan):
                 console.print(line)
@@ -51,7 +50,7 @@ def optimize(
     if as_json:
         echo_json(flow.cycle(report, note=note))
         return
-    console = Console()
+    console = make_console()
     console.print(f"cycle for [bold]{client}[/]: {report.status.value}")
     if report.plan is not None:
         console.print(plan_table(report.plan))

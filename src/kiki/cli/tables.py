@@ -6,6 +6,7 @@ from rich.table import Table
 
 from kiki.application.values import ValueAnswer
 from kiki.campaigns.domain import Campaign
+from kiki.cli.context import make_console
 from kiki.cli.digits import digits_for
 from kiki.core.money import Money
 from kiki.core.platform import Platform
@@ -139,12 +140,23 @@ def _money(amount: Money | None) -> str:
     return "-" if amount is None else amount.format(cents=True)
 
 
+def print_titled(table: Table) -> None:
+    """The table's title on a line of its own, never broken (a timestamp split in two across
+    lines misleads), then the table."""
+    console = make_console()
+    if table.title:
+        console.print(table.title)
+        table.title = None
+    console.print(table, soft_wrap=False)
+
+
 def value_table(answer: ValueAnswer, *, only: Platform | None = None) -> Table:
     w = answer.window
-    table = Table(
-        title=f"{answer.client_id}: cohorts acquired in the {w.lookback_days} days to "
+    title = (
+        f"{answer.client_id}: cohorts acquired in the {w.lookback_days} days to "
         f"{w.as_of:%Y-%m-%d %H:%M} UTC ({answer.origin.value})"
     )
+    table = Table(title=title, min_width=len(title))
     for column in ("platform", "customers", "revenue", "LTV", "spend", "CAC"):
         table.add_column(column, justify="left" if column == "platform" else "right")
     shown = answer.platforms if only is None else (answer.platform(only),)
@@ -163,10 +175,8 @@ def value_table(answer: ValueAnswer, *, only: Platform | None = None) -> Table:
 def baseline_table(client_id: str, result: Baseline) -> Table:
     w = result.window
     churn = result.baseline_churn
-    table = Table(
-        title=f"{client_id}: baseline over the {w.lookback_days} days to "
-        f"{w.as_of:%Y-%m-%d %H:%M} UTC"
-    )
+    title = f"{client_id}: baseline over the {w.lookback_days} days to {w.as_of:%Y-%m-%d %H:%M} UTC"
+    table = Table(title=title, min_width=len(title))
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_row("monthly revenue", result.monthly_revenue.format(cents=True))
