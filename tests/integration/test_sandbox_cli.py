@@ -111,7 +111,9 @@ def test_campaigns_are_listed_paused_and_resumed_by_hand(opened: Path) -> None:
         "bid_strategy",
         "bid_micros",
         "created_at",
+        "projection",
     }
+    assert first["projection"] is None  # opened with the sandbox, not launched through the gate
     paused = kiki(opened, "campaigns", "pause", first["campaign_id"], "--reason", "review")
     assert paused.returncode == 0, paused.stderr
     again = json.loads(kiki(opened, "campaigns", "list", "--client", "acme", "--json").stdout)

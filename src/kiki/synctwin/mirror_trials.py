@@ -11,6 +11,7 @@ as the publisher would send them; the first ROLLED_BACK ends the trial.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -54,6 +55,29 @@ def run_trials(
     seed: int = 0,
     spec: AccountSpec = SEED_SPEC,
 ) -> TrialReport:
+    [report] = run_trial_grid(
+        [rules],
+        campaigns=campaigns,
+        noise=noise,
+        shortfall=shortfall,
+        days=days,
+        seed=seed,
+        spec=spec,
+    )
+    return report
+
+
+def run_trial_grid(
+    rule_sets: Sequence[MirrorRules],
+    *,
+    campaigns: int,
+    noise: float,
+    shortfall: float = 0.0,
+    days: int = 30,
+    seed: int = 0,
+    spec: AccountSpec = SEED_SPEC,
+) -> list[TrialReport]:
+    """``run_trials`` for several rule sets on the same campaigns' paths."""
     end = START + timedelta(days=days)
     elapsed = np.arange(1, days * 24 + 1, dtype=np.float64) * HOUR_S
     market = Market(spec, seed=seed, noise=noise)
@@ -62,22 +86,26 @@ def run_trials(
     # mean 1 on CPM, CTR and CVR, so revenue per micro spent has a mean above the calm path's)
     mean_total = float(np.mean([revenue.sum() for _, _, revenue in paths]))
     projected = np.rint(mean_total / (1.0 - shortfall) * elapsed / (days * 86_400.0))
-    delays = []
-    alerted = 0
-    for spend, conversions, revenue in paths:
-        actions, _ = judge_many(
-            rules,
-            elapsed_s=elapsed,
-            spend_micros=np.cumsum(spend),
-            conversions=np.cumsum(conversions),
-            revenue_micros=np.cumsum(revenue),
-            projected_revenue_micros=projected,
-        )
-        hit = np.flatnonzero(actions == MirrorAction.ROLLED_BACK)
-        if len(hit):
-            delays.append(float(elapsed[hit[0]]))
-        alerted += bool((actions == MirrorAction.ALERTED).any())
-    return TrialReport(campaigns, len(delays), tuple(delays), alerted)
+    cumulative = [(np.cumsum(s), np.cumsum(c), np.cumsum(r)) for s, c, r in paths]
+    reports = []
+    for rules in rule_sets:
+        delays = []
+        alerted = 0
+        for spend, conversions, revenue in cumulative:
+            actions, _ = judge_many(
+                rules,
+                elapsed_s=elapsed,
+                spend_micros=spend,
+                conversions=conversions,
+                revenue_micros=revenue,
+                projected_revenue_micros=projected,
+            )
+            hit = np.flatnonzero(actions == MirrorAction.ROLLED_BACK)
+            if len(hit):
+                delays.append(float(elapsed[hit[0]]))
+            alerted += bool((actions == MirrorAction.ALERTED).any())
+        reports.append(TrialReport(campaigns, len(delays), tuple(delays), alerted))
+    return reports
 
 
 def _hourly(

@@ -204,3 +204,49 @@ def test_the_campaign_list_shows_the_projection_stored_at_approval(tmp_path: Pat
     assert projection.days == 30
     assert projection.started_at == h.clock.now()
     assert projection.conversions == 1_000.0
+
+
+def test_twin_launch_and_campaigns_list_json_show_the_projection(tmp_path: Path) -> None:
+    from kiki.views import campaigns as campaigns_view
+    from kiki.views import twin as twin_view
+
+    h = harness(tmp_path)
+    campaign_id, projection = launch(h)
+    listed = h.services.campaigns(CLIENT).campaigns
+    shown = {c["campaign_id"]: c for c in map(campaigns_view.campaign, listed)}
+    expected = {
+        "started_at": projection.started_at.isoformat(),
+        "days": 30,
+        "revenue_micros": projection.revenue_micros,
+        "spend_micros": projection.spend_micros,
+        "conversions": 1_000.0,
+    }
+    assert shown[campaign_id]["projection"] == expected
+    assert [c["projection"] for i, c in shown.items() if i != campaign_id] == [None] * (
+        len(shown) - 1
+    )
+    [decision] = h.services.ports.gate_decisions.decisions(client_id=CLIENT)
+    assert decision.campaign_id == campaign_id
+    outcome = h.services.launch(
+        CLIENT,
+        Strategy.from_dict({"audience_size": 50_000, "cvr": 0.02, "daily_budget": "800"}),
+    )
+    body = twin_view.launch(outcome)
+    assert set(body["projection"]) == set(expected)
+    assert body["projection"]["days"] == 30
+
+
+def test_the_publisher_sends_every_live_campaign_numbered_by_its_reading(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    campaign_id, _ = launch(h)
+    h.clock.advance(3_600)
+    first = h.services.publish_mirror()
+    live = [c for c in h.services.campaigns(CLIENT).campaigns if c.state.status.value == "ACTIVE"]
+    assert first.events == len(live)
+    assert first.actions == {"NONE": len(live) - 1, "WARMING_UP": 1}  # the rest: no projection
+    state = h.services.ports.mirror_state.state(campaign_id)
+    assert state is not None
+    assert state.sequence == int(h.clock.now().timestamp() * 1_000_000)
+    assert state.spend_micros > 0
+    again = h.services.publish_mirror()  # the same readings: duplicates
+    assert again.actions == {"IGNORED_STALE": len(live)}
