@@ -7,7 +7,7 @@ one JSON view (``kiki.views``); nothing else.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request, Response
@@ -18,7 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, StrictBool
 
 from kiki.api.health import ServiceState
-from kiki.api.http.errors import kiki_error, validation_error
+from kiki.api.http.errors import internal_error, kiki_error, validation_error
 from kiki.api.http.limits import BodySizeLimit
 from kiki.application import inputs
 from kiki.application.tenancy import TenantServices
@@ -82,6 +82,7 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
     api.add_middleware(BodySizeLimit, max_bytes=services.ports.settings.max_body_bytes)
     api.add_exception_handler(KikiError, kiki_error)
     api.add_exception_handler(RequestValidationError, validation_error)
+    api.add_exception_handler(Exception, internal_error)
 
     api.state.tenancy = tenancy
 
@@ -239,7 +240,10 @@ def _twin_and_value_routes(api: FastAPI, tenancy: TenantServices, changed: Chang
     ) -> dict[str, Any]:
         chosen = None if platform is None else Platform.parse(platform)
         answer = tenancy.value_report(
-            caller, client_id, lookback_days=lookback_days, as_of=_aware(as_of)
+            caller,
+            client_id,
+            lookback_days=lookback_days,
+            as_of=inputs.instant(as_of, field="as_of"),
         )
         return value.ltv(answer, platform=chosen)
 
@@ -251,7 +255,10 @@ def _twin_and_value_routes(api: FastAPI, tenancy: TenantServices, changed: Chang
         as_of: datetime | None = None,
     ) -> dict[str, Any]:
         result = tenancy.value_baseline(
-            caller, client_id, lookback_days=lookback_days, as_of=_aware(as_of)
+            caller,
+            client_id,
+            lookback_days=lookback_days,
+            as_of=inputs.instant(as_of, field="as_of"),
         )
         return value.baseline(result)
 
@@ -367,13 +374,6 @@ def _gate_routes(api: FastAPI, tenancy: TenantServices, changed: Changed) -> Non
         and changes nothing. Needs an Idempotency-Key."""
         change, replayed = tenancy.apply_gate_threshold(caller, client_id, key=key)
         return changed(gate.threshold_change(change), replayed)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """A bare date-time means UTC, as SyncValue's CSV dates do."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 def _required(key: str | None) -> str:

@@ -6,6 +6,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from kiki.api.public_errors import message_of, scrub, unexpected
 from kiki.core.errors import ConfigurationError, InvalidInputError, KikiError, StorageError
 from kiki.platforms.errors import (
     CampaignNotFoundError,
@@ -70,14 +71,28 @@ async def kiki_error(_request: Request, exc: Exception) -> JSONResponse:
     status, code = status_for(exc)
     field = exc.field if isinstance(exc, InvalidInputError) else None
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(error_body(code, str(exc), field), status_code=status, headers=headers)
+    body = error_body(code, message_of(exc), field)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    """Any other exception is a bug: a generic line and a reference, the details in the log."""
+    message = unexpected(exc, where=f"{request.method} {request.url.path}")
+    return JSONResponse(error_body("internal", message), status_code=500)
 
 
 async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     """FastAPI's own validation (query, path, typed bodies), in the same shape as ours."""
     assert isinstance(exc, RequestValidationError)  # noqa: S101  # registered for it only
     first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "is invalid"}
-    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header")]
-    field = ".".join(loc) or "body"
-    message = f"{field}: {first.get('msg', 'is invalid')}"
+    if first.get("type") == "json_invalid":  # its loc is the character offset, not a field
+        message = "body: is not valid JSON (send a JSON object, Content-Type: application/json)"
+        return JSONResponse(error_body("invalid_input", message, "body"), status_code=422)
+    field = ""
+    for part in first.get("loc", ()):
+        if part in ("body", "query", "path", "header"):
+            continue
+        field += f"[{part}]" if isinstance(part, int) else f".{part}" if field else str(part)
+    field = field or "body"
+    message = scrub(f"{field}: {first.get('msg', 'is invalid')}")
     return JSONResponse(error_body("invalid_input", message, field), status_code=422)
