@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, StrictBool
 
 from kiki.api.health import ServiceState
+from kiki.api.http.bodies import LaunchBody, SimulationBody, json_object, publish, request_body
 from kiki.api.http.errors import internal_error, kiki_error, validation_error
 from kiki.api.http.limits import BodySizeLimit
 from kiki.application import inputs
@@ -69,6 +70,7 @@ async def _tenant(
 
 Caller = Annotated[Tenant, Depends(_tenant)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+JsonObject = Annotated[dict[str, Any], Depends(json_object)]  # its schema: openapi_extra
 
 
 def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
@@ -85,6 +87,7 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
     api.add_exception_handler(Exception, internal_error)
 
     api.state.tenancy = tenancy
+    _publish_schemas(api)
 
     def changed(view: dict[str, Any], replayed: bool, status: int = 200) -> JSONResponse:
         headers = {"Idempotent-Replayed": "true"} if replayed else None
@@ -199,11 +202,25 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
 Changed = Callable[..., JSONResponse]
 
 
+def _publish_schemas(api: FastAPI) -> None:
+    """The OpenAPI document with the bodies the routes parse themselves and the error shape."""
+    generate = api.openapi
+
+    def openapi() -> dict[str, Any]:
+        if api.openapi_schema is None:
+            api.openapi_schema = publish(generate())
+        return api.openapi_schema
+
+    api.openapi = openapi  # type: ignore[method-assign]
+
+
 def _twin_and_value_routes(api: FastAPI, tenancy: TenantServices, changed: Changed) -> None:
-    @api.post("/v1/clients/{client_id}/simulations", tags=["synctwin"])
-    def simulate(
-        caller: Caller, client_id: str, body: Annotated[dict[str, Any], Body()]
-    ) -> dict[str, Any]:
+    @api.post(
+        "/v1/clients/{client_id}/simulations",
+        tags=["synctwin"],
+        openapi_extra=request_body(SimulationBody),
+    )
+    def simulate(caller: Caller, client_id: str, body: JsonObject) -> dict[str, Any]:
         """Monte Carlo on ``strategy`` against ``baseline`` (default: the client's own)."""
         unknown = set(body) - {"strategy", "baseline", "seed"}
         if unknown:
@@ -217,12 +234,13 @@ def _twin_and_value_routes(api: FastAPI, tenancy: TenantServices, changed: Chang
         )
         return twin.simulation(result)
 
-    @api.post("/v1/clients/{client_id}/launches", tags=["synctwin"])
+    @api.post(
+        "/v1/clients/{client_id}/launches",
+        tags=["synctwin"],
+        openapi_extra=request_body(LaunchBody),
+    )
     def launch(
-        caller: Caller,
-        client_id: str,
-        body: Annotated[dict[str, Any], Body()],
-        key: IdempotencyKey = None,
+        caller: Caller, client_id: str, body: JsonObject, key: IdempotencyKey = None
     ) -> JSONResponse:
         """Simulate, then launch only if approved; a rejection answers approved=false."""
         outcome, replayed = tenancy.launch(
