@@ -27,13 +27,19 @@ def create(
 def new_key(
     name: str = typer.Argument(..., help="The tenant."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    operator: bool = typer.Option(
+        False,
+        "--operator",
+        help="An operator key: may also send alerts about no client and attach client ids "
+        "that already have data.",
+    ),
 ) -> None:
     """Issue another API key for a tenant (to rotate: issue, switch, then revoke the old).
 
     Example: kiki tenants new-key acme
     """
     with services_from_env(quiet=True) as kiki:
-        key = kiki.issue_key(name)
+        key = kiki.issue_key(name, operator=operator)
     _print_key(key.tenant_id, key.key_id, key.secret, as_json=as_json)
 
 

@@ -31,6 +31,7 @@ from kiki.tenancy import (
     ClientTakenError,
     IdempotencyConflictError,
     IdempotencyInProgressError,
+    OperatorRequiredError,
     Tenant,
 )
 
@@ -39,6 +40,7 @@ _CALLER: contextvars.ContextVar[Tenant] = contextvars.ContextVar("kiki_grpc_call
 # First match wins; order subclasses before their parents.
 CODES: list[tuple[type[KikiError], grpc.StatusCode]] = [
     (AuthenticationError, grpc.StatusCode.UNAUTHENTICATED),
+    (OperatorRequiredError, grpc.StatusCode.PERMISSION_DENIED),
     (ClientNotFoundError, grpc.StatusCode.NOT_FOUND),
     (UnknownClientError, grpc.StatusCode.NOT_FOUND),
     (CampaignNotFoundError, grpc.StatusCode.NOT_FOUND),

@@ -26,12 +26,14 @@ from kiki.tenancy.errors import (
     ClientTakenError,
     IdempotencyConflictError,
     IdempotencyInProgressError,
+    OperatorRequiredError,
     TenantExistsError,
 )
 
 # First match wins; order subclasses before their parents.
 STATUS: list[tuple[type[KikiError], int, str]] = [
     (AuthenticationError, 401, "unauthenticated"),
+    (OperatorRequiredError, 403, "operator_required"),
     (ClientNotFoundError, 404, "not_found"),
     (UnknownClientError, 404, "not_found"),
     (CampaignNotFoundError, 404, "not_found"),
