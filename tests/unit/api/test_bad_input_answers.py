@@ -227,3 +227,22 @@ def test_garbage_is_refused_naming_the_body_not_a_character(
     assert r.json()["field"] == "body"
     assert r.json()["message"].startswith("body: ")
     assert unchanged(service) == before
+
+
+def test_a_body_that_is_not_text_is_422_naming_the_body(service: Service) -> None:
+    """Found by schemathesis: FastAPI answered 400 with its own shape for undecodable bytes."""
+    before = unchanged(service)
+    r = service.http.patch(
+        "/v1/clients/acme-shop/settings",
+        content=b"\r\xff\x00j",
+        headers={**service.auth(), "Idempotency-Key": "bytes", "Content-Type": "application/json"},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == "body"
+    assert unchanged(service) == before
+
+
+def test_an_unknown_route_answers_in_the_error_shape(service: Service) -> None:
+    r = service.http.get("/v1/nothing-here", headers=service.auth())
+    assert r.status_code == 404
+    assert r.json() == {"error": "not_found", "message": "Not Found"}

@@ -16,10 +16,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, StrictBool
+from starlette.exceptions import HTTPException
 
 from kiki.api.health import ServiceState
 from kiki.api.http.bodies import LaunchBody, SimulationBody, json_object, publish, request_body
-from kiki.api.http.errors import internal_error, kiki_error, validation_error
+from kiki.api.http.errors import http_error, internal_error, kiki_error, validation_error
 from kiki.api.http.limits import BodySizeLimit
 from kiki.application import inputs
 from kiki.application.tenancy import TenantServices
@@ -84,6 +85,7 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
     api.add_middleware(BodySizeLimit, max_bytes=services.ports.settings.max_body_bytes)
     api.add_exception_handler(KikiError, kiki_error)
     api.add_exception_handler(RequestValidationError, validation_error)
+    api.add_exception_handler(HTTPException, http_error)
     api.add_exception_handler(Exception, internal_error)
 
     api.state.tenancy = tenancy

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from kiki.api.public_errors import message_of, scrub, unexpected
 from kiki.core.errors import ConfigurationError, InvalidInputError, KikiError, StorageError
@@ -75,6 +76,21 @@ async def kiki_error(_request: Request, exc: Exception) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     body = error_body(code, message_of(exc), field)
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+HTTP_CODES = {401: "unauthenticated", 404: "not_found", 405: "method_not_allowed"}
+
+
+async def http_error(_request: Request, exc: Exception) -> JSONResponse:
+    """The framework's own refusals (no such route, a body it cannot decode), in our shape; a
+    body it cannot parse is bad input naming ``body``, as the README says."""
+    assert isinstance(exc, HTTPException)  # noqa: S101  # registered for it only
+    if exc.status_code == 400:
+        message = "body: is not valid JSON (send a JSON object, Content-Type: application/json)"
+        return JSONResponse(error_body("invalid_input", message, "body"), status_code=422)
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    body = error_body(code, scrub(str(exc.detail)))
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
 async def internal_error(request: Request, exc: Exception) -> JSONResponse:
