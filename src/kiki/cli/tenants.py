@@ -100,7 +100,11 @@ def list_tenants(as_json: bool = typer.Option(False, "--json", help="Print JSON.
     for column in ("tenant", "live keys", "revoked keys", "clients"):
         table.add_column(column)
     for s in summaries:
-        live = [k.key_id for k in s.keys if k.revoked_at is None]
+        live = [
+            f"{k.key_id} (operator)" if k.operator else k.key_id
+            for k in s.keys
+            if k.revoked_at is None
+        ]
         table.add_row(
             s.tenant_id, ", ".join(live), str(len(s.keys) - len(live)), ", ".join(s.clients)
         )

@@ -119,3 +119,13 @@ def test_the_operator_attaches_a_client_with_data_but_moves_no_client(service: S
 def test_a_fresh_client_id_is_still_attached_by_its_tenant(service: Service) -> None:
     assert attach(service, "new-shop")[0] == 201
     assert service.services.ports.directory.owner("new-shop") == "acme"
+
+
+def test_the_tenant_list_says_which_keys_are_operator_keys(service: Service) -> None:
+    from kiki.views import records
+
+    operator = service.services.issue_key("acme", operator=True)
+    [acme] = [records.tenant(s) for s in service.services.tenants() if s.tenant_id == "acme"]
+    flags = {k["key_id"]: k["operator"] for k in acme["keys"]}
+    assert flags[operator.key_id] is True
+    assert sorted(flags.values()) == [False, True]
