@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from kiki.adapters.memory.mirror import InMemoryMirrorState
 from kiki.adapters.memory.notify import ConsoleNotifier, FanoutNotifier
 from kiki.adapters.memory.sandbox_store import InMemorySandboxStore
 from kiki.adapters.memory.twins import MemoryTwinWorlds
@@ -29,6 +30,7 @@ from kiki.adapters.sql.gate_decisions import SqlBaselineSource, SqlGateDecisionS
 from kiki.adapters.sql.guardian import SqlGuardianSettingsStore, SqlGuardMemoryStore
 from kiki.adapters.sql.importer import SqlValueImporter
 from kiki.adapters.sql.ledger import SqlLedger
+from kiki.adapters.sql.mirror import SqlMirrorVerdicts
 from kiki.adapters.sql.readings import SqlReadingBook
 from kiki.adapters.sql.safety import SqlClientStates, SqlCycleLeases
 from kiki.adapters.sql.sandbox_store import SqlSandboxStore
@@ -59,6 +61,7 @@ from kiki.syncledger.ports import Ledger
 from kiki.syncnotify.ports import Notifier
 from kiki.synctwin.chaos.fanout import LocalFanout
 from kiki.synctwin.chaos.ports import ChaosFanout, TwinWorlds
+from kiki.synctwin.mirror_ports import MirrorStateStore, MirrorStream
 
 if TYPE_CHECKING:
     from kiki.adapters.grpc_clients import RemoteService
@@ -236,6 +239,7 @@ def build(
             ledger = GrpcLedger(remotes[settings.ledger_addr])
     channels = [remote.channel for remote in remotes.values()]
     twins = MemoryTwinWorlds()
+    mirror_state, mirror_stream, redis_close = mirror_adapters(settings, probes)
     ports = Ports(
         settings=settings,
         clock=clock,
@@ -263,6 +267,9 @@ def build(
         twins=twins,
         chaos_fanout=chaos_fanout(settings, twins),
         thresholds=SqlThresholdBook(engine),
+        mirror_state=mirror_state,
+        mirror_verdicts=SqlMirrorVerdicts(engine),
+        mirror_stream=mirror_stream,
         sandbox=platforms.sandbox,
         faults=platforms.sandbox,
         probes=probes,
@@ -272,6 +279,7 @@ def build(
         closers=(
             adapters.close,
             engine.dispose,
+            redis_close,
             *(channel.close for channel in channels),
             *closers,
         ),
@@ -333,6 +341,38 @@ def remote_services(settings: Settings) -> dict[str, RemoteService]:
         )
         for address in sorted(set(named.values()))
     }
+
+
+def mirror_adapters(
+    settings: Settings, probes: dict[str, Probe]
+) -> tuple[MirrorStateStore, MirrorStream | None, Callable[[], None]]:
+    """The mirror's state in Redis hashes and its stream when ``redis_url`` is set (Redis is
+    then probed for readiness); in this process, without a stream, otherwise."""
+    if not settings.redis_url:
+        return InMemoryMirrorState(), None, _nothing
+    from kiki.adapters.redis.mirror import (  # noqa: PLC0415  # only with Redis
+        RedisMirrorState,
+        RedisMirrorStream,
+        redis_client,
+    )
+
+    client = redis_client(settings.redis_url)
+    probes["redis"] = lambda: _pings(client)
+    prefix = settings.redis_key_prefix
+    stream = RedisMirrorStream(
+        client,
+        prefix=prefix,
+        partitions=settings.mirror_partitions,
+        claim_idle_s=settings.mirror_claim_idle_s,
+    )
+    return RedisMirrorState(client, prefix=prefix), stream, client.close
+
+
+def _pings(client: object) -> bool:
+    try:
+        return bool(client.ping())  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001  # a probe answers False for any failure
+        return False
 
 
 def chaos_fanout(settings: Settings, twins: TwinWorlds) -> ChaosFanout:

@@ -106,12 +106,21 @@ class ServiceScheduler:
             name="optimisation cycle for every tenant client",
             max_instances=1,  # an overrunning pass is not started twice
             coalesce=True,  # missed passes run once, not once each
+            next_run_time=services.ports.clock.now(),  # the first pass at start, not later
         )
         self._scheduler.add_job(
             self.run_guardian,
             IntervalTrigger(seconds=settings.guardian_interval_s),
             id="guardian",
             name="MarginGuardian pass over every active campaign",
+            max_instances=1,
+            coalesce=True,
+        )
+        self._scheduler.add_job(
+            self.run_mirror,
+            IntervalTrigger(seconds=settings.mirror_interval_s),
+            id="mirror",
+            name="the real-to-sim mirror: every live campaign against its projection",
             max_instances=1,
             coalesce=True,
         )
@@ -211,6 +220,16 @@ class ServiceScheduler:
             log.warning("guardian pass failed (%s): %s", failure_cause(exc), exc)
             return 0
         return sum(len(report.actions) for report in reports)
+
+    def run_mirror(self) -> int:
+        """Publish every live campaign into the mirror here; returns how many events."""
+        if self._stopping.is_set():
+            return 0
+        try:
+            return self._services.publish_mirror().events
+        except Exception as exc:  # noqa: BLE001  # a failed pass must not stop the scheduler
+            log.warning("mirror pass failed (%s): %s", failure_cause(exc), exc)
+            return 0
 
     def run_nightly(self) -> list[str]:
         """Run each registered nightly job; returns the names that completed."""

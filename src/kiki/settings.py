@@ -37,7 +37,13 @@ class Settings(BaseSettings):
     efficiency_threshold: float = Field(default=0.15, gt=0, lt=1)
     reallocation_percent: float = Field(default=0.20, gt=0, le=1)
     check_interval_s: float = Field(default=300.0, gt=0)
-    shift_cooldown_s: float = Field(default=3600.0, ge=0)
+    shift_cooldown_s: float = Field(default=3600.0, ge=0, le=30 * 86_400)
+    shift_window_s: float = Field(
+        default=86_400.0,
+        gt=0,
+        le=30 * 86_400,
+        description="the trailing window of the cap on what a platform gives (the 24 h cap)",
+    )
     cycle_lock_ttl_s: float = Field(
         default=120.0, gt=0, le=3600, description="how long a cycle's lease on a client lasts"
     )
@@ -80,6 +86,22 @@ class Settings(BaseSettings):
     simulations: int = Field(default=10_000, gt=0, le=10_000_000)
     variance: float = Field(default=0.15, gt=0, lt=1)
     deviation_threshold: float = Field(default=0.15, gt=0)
+    # The real-to-sim mirror (seed 004, trigger 3): the warm-up before any judgement (chosen
+    # from the false-alarm measurement in the README), the upside rule, the event stream.
+    deviation_mode: Literal["downside", "two_sided"] = Field(
+        default="downside", description="downside: pause below, alert above; two_sided: pause"
+    )
+    mirror_warmup_s: float = Field(default=172_800.0, ge=0, le=30 * 86_400)
+    mirror_min_spend: int = Field(default=0, ge=0, description="micros spent before judging")
+    mirror_min_conversions: float = Field(default=30.0, ge=0)
+    mirror_interval_s: float = Field(
+        default=60.0, gt=0, description="seconds between the runtime's passes into the mirror"
+    )
+    mirror_partitions: int = Field(default=4, ge=1, le=256, description="event streams")
+    mirror_claim_idle_s: float = Field(
+        default=30.0, gt=0, le=86_400, description="a consumer silent this long is dead"
+    )
+    redis_key_prefix: str = Field(default="kiki:", max_length=100)
     chaos_cron: str = "0 0 * * *"
     # The gate's weekly review of rejected campaigns (default Monday 06:00 UTC) and the
     # trailing window its FN/FP rates, alert and gauges are read over.

@@ -71,3 +71,17 @@ def test_a_decision_id_is_recorded_once(store: GateDecisionStore) -> None:
     store.record(decision("d1"))
     with pytest.raises(InvalidInputError, match="decision_id"):
         store.record(decision("d1"))
+
+
+def test_a_launched_campaigns_projection_is_time_aligned_from_its_approval(
+    store: GateDecisionStore,
+) -> None:
+    store.record(decision("d1", campaign_id="c1"), project_trajectory(STRATEGY, BASELINE))
+    store.record(decision("d2", campaign_id="c2"))  # approved without a trajectory
+    store.record(decision("d3"))  # rejected
+    found = store.projections(["c1", "c2", "unknown"])
+    assert list(found) == ["c1"]
+    p = found["c1"]
+    assert (p.started_at, p.days) == (AT, 30)
+    assert (p.revenue_micros, p.spend_micros) == (25_625_000, 45_000_000)
+    assert p.conversions == 2.5  # 5 x 0.5

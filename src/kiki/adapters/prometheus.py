@@ -13,7 +13,9 @@ from prometheus_client import (
     generate_latest,
 )
 
+from kiki.adapters.prometheus_mirror import MirrorCollector
 from kiki.core.platform import Platform
+from kiki.synctwin.domain.mirror import FloatArray
 
 # The label values the services use; each series is exported at 0 before its first event.
 PLATFORM_OPERATIONS = ("read", "set", "create_campaign")
@@ -123,6 +125,7 @@ class PrometheusMetrics:
             "Decisions with a known outcome in the review's trailing window.",
             registry=r,
         )
+        self.mirror = MirrorCollector(r)
         self._start_series_at_zero()
         for rule in GUARDIAN_RULES:
             self.guardian_actions.labels(rule=rule)
@@ -200,6 +203,12 @@ class PrometheusMetrics:
         self.twin_false_positive_rate.set(_or_nan(false_positive_rate))
         self.twin_calibration_error.set(_or_nan(calibration_error))
         self.twin_review_outcomes.set(outcomes)
+
+    def observe_deviations(self, deviations: FloatArray) -> None:
+        self.mirror.observe_many(deviations)
+
+    def count_rollback(self, mode: str) -> None:
+        self.mirror.count_rollback(mode)
 
     def render(self) -> tuple[bytes, str]:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST

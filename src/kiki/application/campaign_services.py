@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kiki.application import inputs
 from kiki.application.base import ServicesBase
 from kiki.campaigns.domain import Campaign, PauseReason
@@ -18,13 +20,18 @@ class CampaignServices(ServicesBase):
     def campaigns(self, client_id: str | None = None) -> CampaignList:
         p = self.ports
         clients = [self.require_client(client_id)] if client_id else self._campaign_clients()
-        return list_campaigns(
+        found = list_campaigns(
             clients,
             gateway=p.gateway,
             book=p.campaigns,
             clock=p.clock,
             window_s=p.settings.cac_window_s,
         )
+        projections = p.gate_decisions.projections([c.campaign_id for c in found.campaigns])
+        campaigns = tuple(
+            replace(c, projection=projections.get(c.campaign_id)) for c in found.campaigns
+        )
+        return replace(found, campaigns=campaigns)
 
     def campaign_client(self, campaign_id: str) -> str:
         return locate(campaign_id, book=self.ports.campaigns).client_id

@@ -130,4 +130,5 @@ def optimizer_defaults(settings: Settings) -> OptimizerConfig:
         efficiency_threshold=settings.efficiency_threshold,
         reallocation_percent=settings.reallocation_percent,
         cooldown_s=settings.shift_cooldown_s,
+        window_s=settings.shift_window_s,
     )

@@ -29,6 +29,7 @@ from kiki.syncledger.ports import Ledger
 from kiki.syncnotify.ports import Notifier
 from kiki.syncshield.ports import AuditLog
 from kiki.synctwin.chaos.ports import ChaosFanout, ChaosMetrics, TwinWorlds
+from kiki.synctwin.mirror_ports import MirrorMetrics, MirrorStateStore, MirrorStream, MirrorVerdicts
 from kiki.synctwin.ports import (
     BaselineBook,
     GateDecisionStore,
@@ -41,7 +42,13 @@ from kiki.tenancy.ports import ClientDirectory, IdempotencyStore, TenantStore
 
 
 class Metrics(
-    OptimizerMetrics, GateMetrics, GuardianMetrics, ChaosMetrics, GateReviewMetrics, Protocol
+    OptimizerMetrics,
+    GateMetrics,
+    GuardianMetrics,
+    ChaosMetrics,
+    GateReviewMetrics,
+    MirrorMetrics,
+    Protocol,
 ):
     def count_cycle_failure(self, cause: str) -> None:
         """A cycle the scheduler saw fail, by a bounded cause."""
@@ -83,6 +90,9 @@ class Ports:
     twins: TwinWorlds  # fresh in-process stores for the chaos suite's twins
     chaos_fanout: ChaosFanout  # this process, or Ray
     thresholds: ThresholdBook  # the gate's learned thresholds (kiki twin tune --apply)
+    mirror_state: MirrorStateStore  # campaign:{id}:mirror_state / projected_state
+    mirror_verdicts: MirrorVerdicts  # rollbacks decided once, durably
+    mirror_stream: MirrorStream | None = None  # Redis Streams when KIKI_REDIS_URL is set
     sandbox: SandboxControls | None = None
     faults: FaultInjector | None = None
     probes: Mapping[str, Probe] = field(default_factory=dict)

@@ -13,6 +13,7 @@ from kiki.application.chaos_services import ChaosServices
 from kiki.application.flow_services import FlowServices
 from kiki.application.gate_services import GateServices
 from kiki.application.guardian_services import GuardianServices
+from kiki.application.mirror_services import MirrorServices
 from kiki.application.money_services import MoneyServices
 from kiki.application.platform_services import PlatformServices
 from kiki.application.twin_services import TwinServices
@@ -30,5 +31,6 @@ class Services(
     ChaosServices,
     GuardianServices,
     PlatformServices,
+    MirrorServices,
 ):
     """The use cases of one built application; thread-safe (the entrypoints are threaded)."""

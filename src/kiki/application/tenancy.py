@@ -21,13 +21,14 @@ from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.checks import PlatformCheck
 from kiki.platforms.connections import Connection
-from kiki.platforms.errors import CampaignNotFoundError
+from kiki.platforms.errors import CampaignNotFoundError, UnknownClientError
 from kiki.syncflow.domain.client_state import ClientStatus
 from kiki.syncflow.domain.report import CycleReport
-from kiki.syncledger.ledger import ShiftRecord, Transfer
+from kiki.syncledger.ledger import IN_TRANSIT, ShiftRecord, Transfer, account_platform
 from kiki.syncnotify.alert import Alert
 from kiki.synctwin.domain.calibration import CalibrationReport
 from kiki.synctwin.domain.inputs import Baseline, Strategy
+from kiki.synctwin.domain.mirror import DecisionBatch, EventBatch
 from kiki.synctwin.domain.simulation import SimulationResult
 from kiki.synctwin.services.launch_campaign import LaunchOutcome
 from kiki.synctwin.services.review import WeeklyReview
@@ -126,7 +127,20 @@ class TenantServices:
         return [t for t in ledger.transfers(since=since) if t.client_id in mine]
 
     def record_transfer(self, tenant: Tenant, transfer: Transfer) -> bool:
-        self.client(tenant, transfer.client_id)
+        """Record a transfer sent from outside; where this process knows the client's platforms,
+        its accounts must be theirs (or transit): InvalidInputError naming the field otherwise.
+        (A SyncLedger deployed on its own knows no platforms: the accounts' form is checked.)"""
+        client_id = self.client(tenant, transfer.client_id)
+        try:
+            held = set(self._ports.gateway.platforms(client_id))
+        except UnknownClientError:
+            return self._ports.ledger.record(transfer)
+        for name in ("source", "destination", "bound_for"):
+            account = getattr(transfer, name)
+            if account is None or account == IN_TRANSIT:
+                continue
+            if account_platform(account) not in held:
+                raise InvalidInputError(name, f"{account!r} is not an account of {client_id}")
         return self._ports.ledger.record(transfer)
 
     def send_alert(self, tenant: Tenant, alert: Alert) -> None:
@@ -274,6 +288,11 @@ class TenantServices:
             action=lambda: self.services.resume_client(client_id, note=note),
             kind=ClientStatus,
         )
+
+    # -- the real-to-sim mirror ----------------------------------------------------------------
+    def mirror_events(self, tenant: Tenant, events: EventBatch) -> DecisionBatch:
+        """Decide a batch; campaigns of other tenants' clients answer UNKNOWN_CAMPAIGN."""
+        return self.services.mirror_events(events, clients=self.clients(tenant))
 
     # -- campaigns ---------------------------------------------------------------------------
     def campaigns(self, tenant: Tenant, client_id: str) -> CampaignList:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from kiki.campaigns.projection import Projection
 from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
@@ -160,6 +161,7 @@ class Campaign:
 
     state: CampaignState
     pause_reason: PauseReason | None = None
+    projection: Projection | None = None  # the gate's, when launched through it
 
     @property
     def campaign_id(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kiki.cli.context import echo_json, services_from_env
+from kiki.cli.context import echo_json, make_console, services_from_env
 
 app = typer.Typer(help="Tenants of the service and their API keys.", no_args_is_help=True)
 
@@ -86,7 +86,6 @@ def list_tenants(as_json: bool = typer.Option(False, "--json", help="Print JSON.
 
     Example: kiki tenants list --json
     """
-    from rich.console import Console  # noqa: PLC0415  # kiki --help must stay fast
     from rich.table import Table  # noqa: PLC0415
 
     from kiki.views import records  # noqa: PLC0415
@@ -108,7 +107,7 @@ def list_tenants(as_json: bool = typer.Option(False, "--json", help="Print JSON.
         table.add_row(
             s.tenant_id, ", ".join(live), str(len(s.keys) - len(live)), ", ".join(s.clients)
         )
-    Console().print(table)
+    make_console().print(table)
 
 
 def _print_key(tenant_id: str, key_id: str, secret: str, *, as_json: bool) -> None:

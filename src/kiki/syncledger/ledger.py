@@ -91,6 +91,10 @@ class Transfer:
                 raise InvalidInputError(
                     name, f"{account!r} is not an account (budget:PLATFORM_… or transit)"
                 )
+        if self.bound_for is not None and account_platform(self.bound_for) is None:
+            raise InvalidInputError("bound_for", f"{self.bound_for!r} is not a budget account")
+        if self.corrects is not None:
+            check_id(self.corrects, field="corrects")
         if self.source == self.destination:
             raise InvalidInputError("destination", "must differ from the source account")
         if self.at.tzinfo is None:

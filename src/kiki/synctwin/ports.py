@@ -3,11 +3,12 @@ thresholds the gate has learned."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from kiki.campaigns.projection import Projection
 from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
 from kiki.synctwin.domain.inputs import Baseline, Strategy
@@ -53,6 +54,10 @@ class GateDecisionStore(Protocol):
         ...
 
     def projection(self, campaign_id: str) -> tuple[ProjectedDay, ...]: ...
+
+    def projections(self, campaign_ids: Collection[str]) -> dict[str, Projection]:
+        """The projections of those campaigns launched through the gate, by campaign id."""
+        ...
 
     def record_outcome(self, decision_id: str, actual_net_profit: Money, *, at: datetime) -> None:
         """Attach the real net profit; InvalidInputError if the decision is unknown."""

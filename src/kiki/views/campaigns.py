@@ -26,9 +26,11 @@ def campaign_state(state: CampaignState) -> dict[str, Any]:
 
 def campaign(item: Campaign) -> dict[str, Any]:
     """``{"campaign_id", "client_id", "platform", "name", "status", "pause_reason",
-    "daily_budget", "daily_budget_micros", "bid_micros", "created_at"}`` (+ ``bid_strategy``)."""
+    "daily_budget", "daily_budget_micros", "bid_micros", "created_at", "projection"}`` (+
+    ``bid_strategy``); ``projection`` is the gate's (null for a campaign launched outside it)."""
     body = campaign_state(item.state)
     body["pause_reason"] = item.pause_reason.value if item.pause_reason else None
+    body["projection"] = None if item.projection is None else item.projection.to_dict()
     return body
 
 

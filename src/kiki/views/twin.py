@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiki.synctwin.domain.simulation import SimulationResult
+from kiki.synctwin.ports import GateDecision
 from kiki.synctwin.services.backtest import BacktestReport
 from kiki.synctwin.services.launch_campaign import LaunchOutcome
 from kiki.synctwin.services.shadow import ShadowReport
@@ -17,20 +18,14 @@ def simulation(result: SimulationResult) -> dict[str, Any]:
 
 def launch(outcome: LaunchOutcome) -> dict[str, Any]:
     """The simulation's shape plus what the launch did: the decision (``twin outcomes`` needs
-    its id), the campaign created (null when rejected), the seed's message, the projection."""
-    last = outcome.projection[-1] if outcome.projection else None
+    its id), the campaign created (null when rejected), the seed's message, the projection
+    the mirror compares it with (started_at, days, revenue, spend, conversions)."""
     return {
         **outcome.result.to_dict(),
         "decision_id": outcome.decision_id,
         "campaign_id": outcome.campaign_id,
         "message": outcome.message,
-        "projection": None
-        if last is None
-        else {
-            "days": last.day,
-            "revenue_micros": last.revenue.micros,
-            "spend_micros": last.spend.micros,
-        },
+        "projection": None if outcome.mirrored is None else outcome.mirrored.to_dict(),
     }
 
 
@@ -41,6 +36,22 @@ def shadow(report: ShadowReport, *, imported: int | None = None) -> dict[str, An
         "decisions": report.decisions,
         "awaiting_outcome": report.awaiting_outcome,
         **report.confusion.to_dict(),
+    }
+
+
+def decision(d: GateDecision) -> dict[str, Any]:
+    """One gate decision as ``kiki twin decisions --json`` lists it."""
+    profit = d.actual_net_profit
+    return {
+        "decision_id": d.decision_id,
+        "client_id": d.client_id,
+        "at": d.at.isoformat(),
+        "approved": d.approved,
+        "confidence": d.confidence,
+        "seed": d.seed,
+        "campaign_id": d.campaign_id,
+        "strategy": d.strategy.to_dict(),
+        "actual_net_profit": None if profit is None else profit.to_units(),
     }
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
 
+from kiki.campaigns.projection import Projection
 from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
-from kiki.synctwin.domain.projection import ProjectedDay
+from kiki.synctwin.domain.projection import ProjectedDay, launch_projection
 from kiki.synctwin.ports import GateDecision
 
 
@@ -36,6 +38,19 @@ class InMemoryGateDecisionStore:
     def projection(self, campaign_id: str) -> tuple[ProjectedDay, ...]:
         with self._lock:
             return self._projections.get(campaign_id, ())
+
+    def projections(self, campaign_ids: Collection[str]) -> dict[str, Projection]:
+        wanted = set(campaign_ids)
+        with self._lock:
+            launched = [d for d in self._decisions.values() if d.campaign_id in wanted]
+            found = {
+                d.campaign_id: (d, self._projections.get(d.campaign_id or "", ())) for d in launched
+            }
+        return {
+            cid: p
+            for cid, (d, trajectory) in found.items()
+            if cid is not None and (p := launch_projection(d.at, d.strategy, trajectory))
+        }
 
     def record_outcome(
         self,

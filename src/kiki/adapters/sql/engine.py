@@ -91,6 +91,7 @@ HEADS = frozenset(
         "0010_guardian",
         "0011_money_safety",
         "0012_connections",
+        "0013_mirror",
         "0014_answers",
     }
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -13,10 +14,11 @@ from kiki.adapters.sql.engine import reading, translate_errors
 from kiki.adapters.sql.twin_tables import twin_baselines as tb
 from kiki.adapters.sql.twin_tables import twin_decisions as td
 from kiki.adapters.sql.twin_tables import twin_projections as tp
+from kiki.campaigns.projection import Projection
 from kiki.core.errors import InvalidInputError
 from kiki.core.money import MICROS_PER_UNIT, Money
 from kiki.synctwin.domain.inputs import Baseline, Strategy
-from kiki.synctwin.domain.projection import ProjectedDay
+from kiki.synctwin.domain.projection import ProjectedDay, launch_projection
 from kiki.synctwin.ports import GateDecision
 
 
@@ -79,6 +81,40 @@ class SqlGateDecisionStore:
                 ProjectedDay(int(r.day), Money(int(r.revenue_micros)), Money(int(r.spend_micros)))
                 for r in conn.execute(query)
             )
+
+    def projections(self, campaign_ids: Collection[str]) -> dict[str, Projection]:
+        ids = sorted(set(campaign_ids))
+        found: dict[str, Projection] = {}
+        with translate_errors("reading projections"), reading(self._engine) as conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                last = (
+                    sa.select(tp.c.campaign_id, sa.func.max(tp.c.day).label("day"))
+                    .where(tp.c.campaign_id.in_(chunk))
+                    .group_by(tp.c.campaign_id)
+                    .subquery()
+                )
+                query = (
+                    sa.select(
+                        td.c.campaign_id,
+                        td.c.at,
+                        td.c.strategy_json,
+                        tp.c.day,
+                        tp.c.revenue_micros,
+                        tp.c.spend_micros,
+                    )
+                    .join(last, last.c.campaign_id == td.c.campaign_id)
+                    .join(tp, (tp.c.campaign_id == last.c.campaign_id) & (tp.c.day == last.c.day))
+                )
+                for row in conn.execute(query):
+                    day = ProjectedDay(
+                        int(row.day), Money(int(row.revenue_micros)), Money(int(row.spend_micros))
+                    )
+                    strategy = Strategy.from_dict(json.loads(row.strategy_json))
+                    projection = launch_projection(row.at, strategy, (day,))
+                    if projection is not None:
+                        found[row.campaign_id] = projection
+        return found
 
     def record_outcome(self, decision_id: str, actual_net_profit: Money, *, at: datetime) -> None:
         with translate_errors("recording an outcome"), self._engine.begin() as conn:

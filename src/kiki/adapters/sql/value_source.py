@@ -6,7 +6,7 @@ their rounding live in ``kiki.syncvalue.domain.definitions``, so both engines ag
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -66,6 +66,14 @@ class SqlValueSource:
         ]
         with translate_errors("checking for imported data"), reading(self._engine) as conn:
             return any(conn.execute(check).first() is not None for check in checks)
+
+    def latest_order_at(self, client_id: str) -> datetime | None:
+        query = sa.select(sa.func.max(orders.c.ordered_at)).where(orders.c.client_id == client_id)
+        with translate_errors("reading the latest order"), reading(self._engine) as conn:
+            latest: datetime | None = conn.execute(query).scalar()
+        if latest is None:
+            return None
+        return latest if latest.tzinfo else latest.replace(tzinfo=UTC)
 
 
 def _platform_values(

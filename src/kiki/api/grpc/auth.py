@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, NoReturn, TypeVar
 
 import grpc
@@ -113,10 +113,12 @@ class ApiKeyInterceptor(grpc.ServerInterceptor):
         handler = continuation(handler_call_details)
         if handler is None or not handler_call_details.method.startswith("/kiki.v1."):
             return handler
-        inner = handler.unary_unary
-        if inner is None:  # every kiki.v1 method is unary-unary
-            return handler
         tenancy = self._tenancy
+        if handler.stream_stream is not None:  # MirrorBidStream
+            return _authenticated_stream(handler, tenancy)
+        inner = handler.unary_unary
+        if inner is None:  # every other kiki.v1 method is unary-unary
+            return handler
 
         def authenticated(request: Any, context: grpc.ServicerContext) -> Any:
             metadata = {k: v for k, v in context.invocation_metadata() if isinstance(v, str)}
@@ -135,3 +137,29 @@ class ApiKeyInterceptor(grpc.ServerInterceptor):
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
+
+
+def _authenticated_stream(
+    handler: grpc.RpcMethodHandler[Any, Any], tenancy: TenantServices
+) -> grpc.RpcMethodHandler[Any, Any]:
+    """A stream-stream method behind the same authentication, checked before the first
+    message is read; the tenant stays set while the method's answers are produced."""
+    inner: Callable[[Iterator[Any], grpc.ServicerContext], Iterator[Any]] = handler.stream_stream  # type: ignore[assignment]  # checked by the caller
+
+    def authenticated(requests: Iterator[Any], context: grpc.ServicerContext) -> Iterator[Any]:
+        metadata = {k: v for k, v in context.invocation_metadata() if isinstance(v, str)}
+        try:
+            tenant = tenancy.authenticate(metadata.get("authorization"))
+        except KikiError as exc:
+            abort(context, exc)
+        token = _CALLER.set(tenant)
+        try:
+            yield from inner(requests, context)
+        finally:
+            _CALLER.reset(token)
+
+    return grpc.stream_stream_rpc_method_handler(
+        authenticated,
+        request_deserializer=handler.request_deserializer,
+        response_serializer=handler.response_serializer,
+    )

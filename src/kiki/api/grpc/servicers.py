@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
+
 import grpc
 
-from kiki.api.grpc.auth import caller, translated
+from kiki.api.grpc.auth import abort, caller, translated
 from kiki.application.tenancy import TenantServices
-from kiki.core.errors import InvalidInputError
+from kiki.core.errors import InvalidInputError, KikiError
 from kiki.core.money import Money
 from kiki.syncflow.services.run_optimization_cycle import LTV_LOOKBACK_DAYS
 from kiki.syncnotify.alert import Alert, Severity
-from kiki.wire import convert, gate_convert
+from kiki.views import flow
+from kiki.wire import convert, gate_convert, mirror_convert
 from kiki.wire.gen import budget_optimizer_pb2 as bo
 from kiki.wire.gen import budget_optimizer_pb2_grpc as bo_grpc
 from kiki.wire.gen import campaigns_pb2 as cp
@@ -151,6 +155,32 @@ class BudgetOptimizerServicer(bo_grpc.BudgetOptimizerServiceServicer):
         )
         return convert.client_state_to(status)
 
+    @translated
+    def GetClientSettings(
+        self, request: bo.ClientSettingsRequest, context: grpc.ServicerContext
+    ) -> bo.ClientSettings:
+        found = self.tenancy.settings(caller(), request.client_id)
+        return bo.ClientSettings(
+            client_id=found.client_id, settings_json=json.dumps(flow.settings(found))
+        )
+
+    @translated
+    def ChangeClientSettings(
+        self, request: bo.ChangeClientSettingsRequest, context: grpc.ServicerContext
+    ) -> bo.ClientSettings:
+        try:
+            changes = json.loads(request.changes_json or "{}")
+        except ValueError as exc:
+            raise InvalidInputError("changes_json", f"is not JSON ({exc})") from None
+        if not isinstance(changes, dict):
+            raise InvalidInputError("changes_json", "must be a JSON object")
+        found, _ = self.tenancy.change_settings(
+            caller(), request.client_id, changes, key=request.idempotency_key or None
+        )
+        return bo.ClientSettings(
+            client_id=found.client_id, settings_json=json.dumps(flow.settings(found))
+        )
+
 
 class SyncTwinServicer(tw_grpc.SyncTwinServiceServicer):
     def __init__(self, tenancy: TenantServices) -> None:
@@ -205,6 +235,19 @@ class SyncTwinServicer(tw_grpc.SyncTwinServiceServicer):
             caller(), request.client_id, key=request.idempotency_key or None
         )
         return gate_convert.threshold_change_to(change, candidates=False, replayed=replayed)
+
+    def MirrorBidStream(
+        self, request_iterator: Iterator[tw.BidStreamBatch], context: grpc.ServicerContext
+    ) -> Iterator[tw.MirrorDecisionBatch]:
+        """One MirrorDecisionBatch per BidStreamBatch, one decision per event, in order."""
+        tenant = caller()
+        try:
+            for batch in request_iterator:
+                events = mirror_convert.events_from(batch)
+                decisions = self.tenancy.mirror_events(tenant, events)
+                yield mirror_convert.decisions_to(decisions)
+        except KikiError as exc:
+            abort(context, exc)
 
 
 class CampaignServicer(cp_grpc.CampaignServiceServicer):

@@ -124,7 +124,9 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
             report = await run_in_threadpool(
                 lambda: tenancy.efficiency(caller, client_id, refresh=True)
             )
-        return JSONResponse(flow.budget_efficiency(report))
+        reading = report.reading
+        note = services.left_out_note(reading.client_id, reading.plan, reading.at)
+        return JSONResponse(flow.budget_efficiency(report, note=note))
 
     @api.get("/v1/clients", tags=["clients"])
     def list_clients(caller: Caller) -> dict[str, Any]:
@@ -172,7 +174,8 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
     ) -> JSONResponse:
         """Run one optimisation cycle; ``dry_run`` plans only. Applying needs Idempotency-Key."""
         report, replayed = tenancy.run_cycle(caller, client_id, dry_run=body.dry_run, key=key)
-        return changed(flow.cycle(report), replayed)
+        note = services.left_out_note(report.client_id, report.plan, report.at)
+        return changed(flow.cycle(report, note=note), replayed)
 
     @api.get("/v1/clients/{client_id}/reallocations", tags=["syncflow"])
     def reallocations(caller: Caller, client_id: str) -> dict[str, Any]:
@@ -190,7 +193,8 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
         body: Annotated[dict[str, Any], Body()],
         key: IdempotencyKey = None,
     ) -> JSONResponse:
-        """Change the given settings (threshold, percent, cooldown_s, allow, deny, limits)."""
+        """Change the given settings (efficiency_threshold, reallocation_percent, cooldown_s,
+        allow, deny, limits); the rest are kept. Audited."""
         result, replayed = tenancy.change_settings(caller, client_id, body, key=key)
         return changed(flow.settings(result), replayed)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from kiki.campaigns.projection import Projection
 from kiki.core.money import Money
 from kiki.synctwin.domain.inputs import DAYS_PER_MONTH, Baseline, Strategy
 
@@ -42,3 +44,20 @@ def project_trajectory(strategy: Strategy, baseline: Baseline) -> tuple[Projecte
 def _share(total_micros: Decimal, day: int) -> Money:
     micros = (total_micros * day / DAYS_PER_MONTH).to_integral_value(ROUND_HALF_EVEN)
     return Money(int(micros))
+
+
+def launch_projection(
+    started_at: datetime, strategy: Strategy, trajectory: tuple[ProjectedDay, ...]
+) -> Projection | None:
+    """What the mirror compares a launched campaign with: the trajectory's totals over its
+    days, and the conversions the strategy projects (audience x CVR), from the approval on."""
+    if not trajectory:
+        return None
+    last = trajectory[-1]
+    return Projection(
+        started_at=started_at,
+        days=last.day,
+        revenue_micros=last.revenue.micros,
+        spend_micros=last.spend.micros,
+        conversions=strategy.audience_size * strategy.cvr,
+    )

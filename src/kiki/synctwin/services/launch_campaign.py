@@ -9,12 +9,17 @@ from typing import Any
 
 from kiki.campaigns.domain import Bid, CampaignState
 from kiki.campaigns.ports import CampaignBook
+from kiki.campaigns.projection import Projection
 from kiki.campaigns.services import remember_created
 from kiki.platforms.ports import CampaignControl
 from kiki.syncshield.chain import AuditEvent
 from kiki.syncshield.ports import AuditLog
 from kiki.synctwin.domain.inputs import Strategy
-from kiki.synctwin.domain.projection import ProjectedDay, project_trajectory
+from kiki.synctwin.domain.projection import (
+    ProjectedDay,
+    launch_projection,
+    project_trajectory,
+)
 from kiki.synctwin.domain.simulation import SimulationResult
 from kiki.synctwin.errors import rejection_message
 from kiki.synctwin.ports import GateDecision, GateDecisionStore
@@ -36,6 +41,7 @@ class LaunchOutcome:
     message: str
     campaign: CampaignState | None = None
     projection: tuple[ProjectedDay, ...] = ()
+    mirrored: Projection | None = None  # what the mirror compares the campaign with
 
     @property
     def campaign_id(self) -> str | None:
@@ -113,4 +119,7 @@ def launch_campaign(
             metadata=metadata,
         )
     )
-    return LaunchOutcome(True, decision_id, result, APPROVED_MESSAGE, campaign, projection)
+    mirrored = launch_projection(now, strategy, projection)
+    return LaunchOutcome(
+        True, decision_id, result, APPROVED_MESSAGE, campaign, projection, mirrored
+    )

@@ -1,11 +1,74 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from kiki.wire.gen import budget_optimizer_pb2 as _budget_optimizer_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class MirrorAction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    NONE: _ClassVar[MirrorAction]
+    WARMING_UP: _ClassVar[MirrorAction]
+    ROLLED_BACK: _ClassVar[MirrorAction]
+    ALERTED: _ClassVar[MirrorAction]
+    ALREADY_ROLLED_BACK: _ClassVar[MirrorAction]
+    IGNORED_STALE: _ClassVar[MirrorAction]
+    UNKNOWN_CAMPAIGN: _ClassVar[MirrorAction]
+NONE: MirrorAction
+WARMING_UP: MirrorAction
+ROLLED_BACK: MirrorAction
+ALERTED: MirrorAction
+ALREADY_ROLLED_BACK: MirrorAction
+IGNORED_STALE: MirrorAction
+UNKNOWN_CAMPAIGN: MirrorAction
+
+class BidStreamBatch(_message.Message):
+    __slots__ = ("events",)
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[BidStreamEvent]
+    def __init__(self, events: _Optional[_Iterable[_Union[BidStreamEvent, _Mapping]]] = ...) -> None: ...
+
+class BidStreamEvent(_message.Message):
+    __slots__ = ("campaign_id", "sequence", "total_spend_micros", "conversions", "revenue_micros", "timestamp")
+    CAMPAIGN_ID_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_SPEND_MICROS_FIELD_NUMBER: _ClassVar[int]
+    CONVERSIONS_FIELD_NUMBER: _ClassVar[int]
+    REVENUE_MICROS_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
+    campaign_id: str
+    sequence: int
+    total_spend_micros: int
+    conversions: float
+    revenue_micros: int
+    timestamp: _timestamp_pb2.Timestamp
+    def __init__(self, campaign_id: _Optional[str] = ..., sequence: _Optional[int] = ..., total_spend_micros: _Optional[int] = ..., conversions: _Optional[float] = ..., revenue_micros: _Optional[int] = ..., timestamp: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class MirrorDecisionBatch(_message.Message):
+    __slots__ = ("decisions",)
+    DECISIONS_FIELD_NUMBER: _ClassVar[int]
+    decisions: _containers.RepeatedCompositeFieldContainer[MirrorDecision]
+    def __init__(self, decisions: _Optional[_Iterable[_Union[MirrorDecision, _Mapping]]] = ...) -> None: ...
+
+class MirrorDecision(_message.Message):
+    __slots__ = ("campaign_id", "sequence", "projected_revenue_micros", "deviation", "action")
+    CAMPAIGN_ID_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    PROJECTED_REVENUE_MICROS_FIELD_NUMBER: _ClassVar[int]
+    DEVIATION_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    campaign_id: str
+    sequence: int
+    projected_revenue_micros: int
+    deviation: float
+    action: MirrorAction
+    def __init__(self, campaign_id: _Optional[str] = ..., sequence: _Optional[int] = ..., projected_revenue_micros: _Optional[int] = ..., deviation: _Optional[float] = ..., action: _Optional[_Union[MirrorAction, str]] = ...) -> None: ...
 
 class Strategy(_message.Message):
     __slots__ = ("name", "audience_size", "cvr", "daily_budget_micros", "platform")

@@ -64,6 +64,11 @@ class SyncTwinServiceStub:
                 request_serializer=kiki_dot_v1_dot_synctwin__pb2.ApplyGateThresholdRequest.SerializeToString,
                 response_deserializer=kiki_dot_v1_dot_synctwin__pb2.GateThresholdChange.FromString,
                 _registered_method=True)
+        self.MirrorBidStream = channel.stream_stream(
+                '/kiki.v1.SyncTwinService/MirrorBidStream',
+                request_serializer=kiki_dot_v1_dot_synctwin__pb2.BidStreamBatch.SerializeToString,
+                response_deserializer=kiki_dot_v1_dot_synctwin__pb2.MirrorDecisionBatch.FromString,
+                _registered_method=True)
 
 
 class SyncTwinServiceServicer:
@@ -112,6 +117,14 @@ class SyncTwinServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def MirrorBidStream(self, request_iterator, context):
+        """The real-to-sim mirror (seed 004, trigger 3): batches of bid events in, one decision per
+        event out, in order. Events of campaigns that are not the caller's answer UNKNOWN_CAMPAIGN.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SyncTwinServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -144,6 +157,11 @@ def add_SyncTwinServiceServicer_to_server(servicer, server):
                     servicer.ApplyGateThreshold,
                     request_deserializer=kiki_dot_v1_dot_synctwin__pb2.ApplyGateThresholdRequest.FromString,
                     response_serializer=kiki_dot_v1_dot_synctwin__pb2.GateThresholdChange.SerializeToString,
+            ),
+            'MirrorBidStream': grpc.stream_stream_rpc_method_handler(
+                    servicer.MirrorBidStream,
+                    request_deserializer=kiki_dot_v1_dot_synctwin__pb2.BidStreamBatch.FromString,
+                    response_serializer=kiki_dot_v1_dot_synctwin__pb2.MirrorDecisionBatch.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -308,6 +326,33 @@ class SyncTwinService:
             '/kiki.v1.SyncTwinService/ApplyGateThreshold',
             kiki_dot_v1_dot_synctwin__pb2.ApplyGateThresholdRequest.SerializeToString,
             kiki_dot_v1_dot_synctwin__pb2.GateThresholdChange.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def MirrorBidStream(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/kiki.v1.SyncTwinService/MirrorBidStream',
+            kiki_dot_v1_dot_synctwin__pb2.BidStreamBatch.SerializeToString,
+            kiki_dot_v1_dot_synctwin__pb2.MirrorDecisionBatch.FromString,
             options,
             channel_credentials,
             insecure,

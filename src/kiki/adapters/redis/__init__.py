@@ -1,0 +1,1 @@
+"""Redis adapters: the mirror's state hashes and its event stream."""
