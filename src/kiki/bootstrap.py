@@ -207,6 +207,10 @@ def build(
     platforms = adapters.get(default)
     value_source = SqlValueSource(engine)
     probes: dict[str, Probe] = {"database": lambda: _reachable(engine)}
+    closers: list[Callable[[], None]] = []
+    if settings.redis_url:
+        probes["redis"], close_redis = _redis_probe(settings.redis_url)
+        closers.append(close_redis)
     fanout: list[Notifier] = list(notifiers)
     if not quiet:
         fanout.append(ConsoleNotifier())
@@ -277,6 +281,7 @@ def build(
             engine.dispose,
             redis_close,
             *(channel.close for channel in channels),
+            *closers,
         ),
     )
     return Services(ports, values)
@@ -290,6 +295,21 @@ def _reachable(engine: Engine) -> bool:
     except sa.exc.SQLAlchemyError:
         return False
     return True
+
+
+def _redis_probe(url: str) -> tuple[Probe, Callable[[], None]]:
+    """Whether Redis answers PING within a second (for readiness probes), and its closer."""
+    import redis  # noqa: PLC0415  # only a configured Redis needs the client
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=1.0)
+
+    def probe() -> bool:
+        try:
+            return bool(client.ping())
+        except (redis.RedisError, OSError):
+            return False
+
+    return probe, client.close
 
 
 def remote_services(settings: Settings) -> dict[str, RemoteService]:

@@ -34,8 +34,15 @@ from kiki.synctwin.services.launch_campaign import LaunchOutcome
 from kiki.synctwin.services.review import WeeklyReview
 from kiki.synctwin.services.tune_threshold import ThresholdChange
 from kiki.syncvalue.domain.definitions import Baseline as ValueBaseline
+from kiki.tenancy.errors import ClientTakenError
 from kiki.tenancy.keys import Tenant, check_client_id
-from kiki.tenancy.services import authenticate, fingerprint, require_client, run_idempotent
+from kiki.tenancy.services import (
+    authenticate,
+    fingerprint,
+    require_client,
+    require_operator,
+    run_idempotent,
+)
 
 T = TypeVar("T")
 
@@ -59,8 +66,19 @@ class TenantServices:
     def attach_client(
         self, tenant: Tenant, client_id: str, *, key: str
     ) -> tuple[ClientAttached, bool]:
-        """Attach a new client id to the tenant and give it the six sandbox ad accounts."""
+        """Attach a new client id to the tenant and give it the six sandbox ad accounts.
+
+        An id another tenant holds, or one with imported data, is the operator's to attach:
+        both answer the same OperatorRequiredError, so a tenant cannot tell them apart (nor
+        claim data imported for someone else)."""
         check_client_id(client_id)
+        owner = self._ports.directory.owner(client_id)
+        if owner != tenant.tenant_id and (
+            owner is not None or self._ports.values.has_data(client_id)
+        ):
+            require_operator(tenant, f"attaching client id {client_id!r} (in use or with data)")
+            if owner is not None:  # an operator key does not move a client between tenants
+                raise ClientTakenError(f"client id {client_id!r} is taken")
         return self._idempotent(
             tenant,
             key,
@@ -126,8 +144,12 @@ class TenantServices:
         return self._ports.ledger.record(transfer)
 
     def send_alert(self, tenant: Tenant, alert: Alert) -> None:
+        """An alert about one of the tenant's clients; one about no client reaches the
+        operator's channels, so it needs an operator key."""
         if alert.client_id is not None:
             self.client(tenant, alert.client_id)
+        else:
+            require_operator(tenant, "an alert about no client")
         self._ports.notifier.send(alert)
 
     def settings(self, tenant: Tenant, client_id: str) -> ClientSettings:

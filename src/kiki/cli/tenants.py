@@ -27,13 +27,19 @@ def create(
 def new_key(
     name: str = typer.Argument(..., help="The tenant."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    operator: bool = typer.Option(
+        False,
+        "--operator",
+        help="An operator key: may also send alerts about no client and attach client ids "
+        "that already have data.",
+    ),
 ) -> None:
     """Issue another API key for a tenant (to rotate: issue, switch, then revoke the old).
 
     Example: kiki tenants new-key acme
     """
     with services_from_env(quiet=True) as kiki:
-        key = kiki.issue_key(name)
+        key = kiki.issue_key(name, operator=operator)
     _print_key(key.tenant_id, key.key_id, key.secret, as_json=as_json)
 
 
@@ -93,7 +99,11 @@ def list_tenants(as_json: bool = typer.Option(False, "--json", help="Print JSON.
     for column in ("tenant", "live keys", "revoked keys", "clients"):
         table.add_column(column)
     for s in summaries:
-        live = [k.key_id for k in s.keys if k.revoked_at is None]
+        live = [
+            f"{k.key_id} (operator)" if k.operator else k.key_id
+            for k in s.keys
+            if k.revoked_at is None
+        ]
         table.add_row(
             s.tenant_id, ", ".join(live), str(len(s.keys) - len(live)), ", ".join(s.clients)
         )

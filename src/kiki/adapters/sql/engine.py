@@ -86,13 +86,13 @@ def translate_errors(action: str) -> Iterator[None]:
 HEADS = frozenset(
     {
         "0002_syncvalue",
-        "0004_service",
         "0005_live",
         "0006_twin_thresholds",
         "0010_guardian",
         "0011_money_safety",
         "0012_connections",
         "0013_mirror",
+        "0014_answers",
     }
 )
 

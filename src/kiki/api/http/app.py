@@ -7,7 +7,7 @@ one JSON view (``kiki.views``); nothing else.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request, Response
@@ -16,9 +16,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, StrictBool
+from starlette.exceptions import HTTPException
 
 from kiki.api.health import ServiceState
-from kiki.api.http.errors import kiki_error, validation_error
+from kiki.api.http.bodies import LaunchBody, SimulationBody, json_object, publish, request_body
+from kiki.api.http.errors import http_error, internal_error, kiki_error, validation_error
 from kiki.api.http.limits import BodySizeLimit
 from kiki.application import inputs
 from kiki.application.tenancy import TenantServices
@@ -69,6 +71,7 @@ async def _tenant(
 
 Caller = Annotated[Tenant, Depends(_tenant)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+JsonObject = Annotated[dict[str, Any], Depends(json_object)]  # its schema: openapi_extra
 
 
 def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
@@ -82,8 +85,11 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
     api.add_middleware(BodySizeLimit, max_bytes=services.ports.settings.max_body_bytes)
     api.add_exception_handler(KikiError, kiki_error)
     api.add_exception_handler(RequestValidationError, validation_error)
+    api.add_exception_handler(HTTPException, http_error)
+    api.add_exception_handler(Exception, internal_error)
 
     api.state.tenancy = tenancy
+    _publish_schemas(api)
 
     def changed(view: dict[str, Any], replayed: bool, status: int = 200) -> JSONResponse:
         headers = {"Idempotent-Replayed": "true"} if replayed else None
@@ -202,11 +208,25 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
 Changed = Callable[..., JSONResponse]
 
 
+def _publish_schemas(api: FastAPI) -> None:
+    """The OpenAPI document with the bodies the routes parse themselves and the error shape."""
+    generate = api.openapi
+
+    def openapi() -> dict[str, Any]:
+        if api.openapi_schema is None:
+            api.openapi_schema = publish(generate())
+        return api.openapi_schema
+
+    api.openapi = openapi  # type: ignore[method-assign]
+
+
 def _twin_and_value_routes(api: FastAPI, tenancy: TenantServices, changed: Changed) -> None:
-    @api.post("/v1/clients/{client_id}/simulations", tags=["synctwin"])
-    def simulate(
-        caller: Caller, client_id: str, body: Annotated[dict[str, Any], Body()]
-    ) -> dict[str, Any]:
+    @api.post(
+        "/v1/clients/{client_id}/simulations",
+        tags=["synctwin"],
+        openapi_extra=request_body(SimulationBody),
+    )
+    def simulate(caller: Caller, client_id: str, body: JsonObject) -> dict[str, Any]:
         """Monte Carlo on ``strategy`` against ``baseline`` (default: the client's own)."""
         unknown = set(body) - {"strategy", "baseline", "seed"}
         if unknown:
@@ -220,12 +240,13 @@ def _twin_and_value_routes(api: FastAPI, tenancy: TenantServices, changed: Chang
         )
         return twin.simulation(result)
 
-    @api.post("/v1/clients/{client_id}/launches", tags=["synctwin"])
+    @api.post(
+        "/v1/clients/{client_id}/launches",
+        tags=["synctwin"],
+        openapi_extra=request_body(LaunchBody),
+    )
     def launch(
-        caller: Caller,
-        client_id: str,
-        body: Annotated[dict[str, Any], Body()],
-        key: IdempotencyKey = None,
+        caller: Caller, client_id: str, body: JsonObject, key: IdempotencyKey = None
     ) -> JSONResponse:
         """Simulate, then launch only if approved; a rejection answers approved=false."""
         outcome, replayed = tenancy.launch(
@@ -243,7 +264,10 @@ def _twin_and_value_routes(api: FastAPI, tenancy: TenantServices, changed: Chang
     ) -> dict[str, Any]:
         chosen = None if platform is None else Platform.parse(platform)
         answer = tenancy.value_report(
-            caller, client_id, lookback_days=lookback_days, as_of=_aware(as_of)
+            caller,
+            client_id,
+            lookback_days=lookback_days,
+            as_of=inputs.instant(as_of, field="as_of"),
         )
         return value.ltv(answer, platform=chosen)
 
@@ -255,7 +279,10 @@ def _twin_and_value_routes(api: FastAPI, tenancy: TenantServices, changed: Chang
         as_of: datetime | None = None,
     ) -> dict[str, Any]:
         result = tenancy.value_baseline(
-            caller, client_id, lookback_days=lookback_days, as_of=_aware(as_of)
+            caller,
+            client_id,
+            lookback_days=lookback_days,
+            as_of=inputs.instant(as_of, field="as_of"),
         )
         return value.baseline(result)
 
@@ -371,13 +398,6 @@ def _gate_routes(api: FastAPI, tenancy: TenantServices, changed: Changed) -> Non
         and changes nothing. Needs an Idempotency-Key."""
         change, replayed = tenancy.apply_gate_threshold(caller, client_id, key=key)
         return changed(gate.threshold_change(change), replayed)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """A bare date-time means UTC, as SyncValue's CSV dates do."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 def _required(key: str | None) -> str:
