@@ -60,12 +60,72 @@ class SqlValueSource:
             return ValueReport(window, platforms, _baseline(conn, client_id, window))
 
     def has_data(self, client_id: str) -> bool:
-        checks = [
-            sa.select(table.c.client_id).where(table.c.client_id == client_id).limit(1)
-            for table in (orders, cust, spend)
-        ]
         with translate_errors("checking for imported data"), reading(self._engine) as conn:
-            return any(conn.execute(check).first() is not None for check in checks)
+            return bool(conn.execute(sa.select(_imported(client_id))).scalar())
+
+    def measured(
+        self, client_id: str, *, lookback_days: int, as_of: datetime
+    ) -> tuple[PlatformValue, ...] | None:
+        """Every platform's cohort, revenue and spend in W, in one statement; None when the
+        client imported nothing at all (``has_data`` false)."""
+        window = Window(as_of, lookback_days)
+        first_day, end_day = window.spend_days()
+        names = [p.value for p in Platform]
+        parts = [
+            sa.select(
+                sa.literal("imported"), sa.literal(""), sa.cast(_imported(client_id), sa.Integer)
+            ),
+            sa.select(sa.literal("customers"), acq.c.platform, sa.func.count())
+            .where(
+                acq.c.client_id == client_id,
+                acq.c.platform.in_(names),
+                acq.c.acquired_at >= window.start,
+                acq.c.acquired_at < window.as_of,
+            )
+            .group_by(acq.c.platform),
+            sa.select(
+                sa.literal("revenue"), orders.c.acq_platform, sa.func.sum(orders.c.amount_micros)
+            )
+            .where(
+                orders.c.client_id == client_id,
+                orders.c.acq_platform.in_(names),
+                orders.c.acq_at >= window.start,
+                orders.c.acq_at < window.as_of,
+                orders.c.ordered_at >= orders.c.acq_at,
+                orders.c.ordered_at < window.as_of,
+            )
+            .group_by(orders.c.acq_platform),
+            sa.select(sa.literal("spend"), spend.c.platform, sa.func.sum(spend.c.spend_micros))
+            .where(spend.c.client_id == client_id, spend.c.day >= first_day, spend.c.day < end_day)
+            .group_by(spend.c.platform),
+        ]
+        with translate_errors("reading platform values"), reading(self._engine) as conn:
+            rows = conn.execute(sa.union_all(*parts)).all()
+        figures: dict[str, dict[str, int]] = {"customers": {}, "revenue": {}, "spend": {}}
+        imported = False
+        for what, platform, total in rows:
+            if what == "imported":
+                imported = bool(total)
+            else:
+                figures[what][platform] = int(total or 0)
+        if not imported:
+            return None
+        return tuple(
+            PlatformValue(
+                platform=p,
+                customers=figures["customers"].get(p.value, 0),
+                revenue=Money(figures["revenue"].get(p.value, 0)),
+                spend=Money(figures["spend"].get(p.value, 0)),
+            )
+            for p in Platform
+        )
+
+
+def _imported(client_id: str) -> sa.ColumnElement[bool]:
+    """Whether any order, customer or spend row of the client exists (three index probes)."""
+    return sa.or_(
+        *(sa.exists().where(table.c.client_id == client_id) for table in (orders, cust, spend))
+    )
 
 
 def _platform_values(
