@@ -39,21 +39,22 @@ class Counter:
     """Statements, transactions and commits on one database, by SQLAlchemy's events."""
 
     database: str
-    statements: int = 0
+    statements: int = 0  # BEGIN itself not counted: it is the transaction
     transactions: int = 0
+    read_transactions: int = 0  # begun on a read-only connection
     commits: int = 0
     sql: list[str] = field(default_factory=list)
     keep_sql: bool = False
 
     def reset(self) -> None:
-        self.statements = self.transactions = self.commits = 0
+        self.statements = self.transactions = self.read_transactions = self.commits = 0
         self.sql.clear()
 
     def ours(self, conn: sa.Connection) -> bool:
         return conn.engine.url.database == self.database
 
     def statement(self, conn: sa.Connection, *args: Any) -> None:
-        if self.ours(conn):
+        if self.ours(conn) and str(args[1]).strip().upper() not in ("BEGIN", "BEGIN IMMEDIATE"):
             self.statements += 1
             if self.keep_sql:
                 self.sql.append(" ".join(str(args[1]).split())[:160])
@@ -61,6 +62,7 @@ class Counter:
     def begin(self, conn: sa.Connection) -> None:
         if self.ours(conn):
             self.transactions += 1
+            self.read_transactions += bool(conn.get_execution_options().get("kiki_read_only"))
 
     def commit(self, conn: sa.Connection) -> None:
         if self.ours(conn):
@@ -162,9 +164,11 @@ class Figures:
     shifting_per_s: float
     steady_statements: int
     steady_transactions: int
+    steady_read_transactions: int
     steady_commits: int
     shifting_statements: int
     shifting_transactions: int
+    shifting_read_transactions: int
     shifting_commits: int
 
 
@@ -185,7 +189,12 @@ def measure(
 
     with counting(database, keep_sql=show_sql) as counter:
         h.services.run_cycle(ids[0])
-        steady = (counter.statements, counter.transactions, counter.commits)
+        steady = (
+            counter.statements,
+            counter.transactions,
+            counter.read_transactions,
+            counter.commits,
+        )
         if show_sql:
             print(f"-- steady cycle [{label}]:", *counter.sql, sep="\n  ")
     started = time.perf_counter()
@@ -198,7 +207,12 @@ def measure(
     h.clock.advance(6 * 3600)
     with counting(database, keep_sql=show_sql) as counter:
         report = h.services.run_cycle(ids[0])
-        shifting = (counter.statements, counter.transactions, counter.commits)
+        shifting = (
+            counter.statements,
+            counter.transactions,
+            counter.read_transactions,
+            counter.commits,
+        )
         if show_sql:
             print(f"-- shifting cycle [{label}]:", *counter.sql, sep="\n  ")
     applied = sum(1 for o in report.outcomes if o.result.value == "APPLIED")
@@ -221,9 +235,10 @@ def measure(
     )
     print(
         f"cycle [{label}, {history:>6,} transfers]: steady {figures.steady_per_s:>7,.0f}/s "
-        f"({steady[0]} statements, {steady[1]} transactions, {steady[2]} commits); "
-        f"shifting {figures.shifting_per_s:>6,.0f}/s ({shifting[0]} statements, "
-        f"{shifting[1]} transactions, {shifting[2]} commits)"
+        f"({steady[0]} statements, {steady[1]} transactions of which {steady[2]} read, "
+        f"{steady[3]} commits); shifting {figures.shifting_per_s:>6,.0f}/s ({shifting[0]} "
+        f"statements, {shifting[1]} transactions of which {shifting[2]} read, "
+        f"{shifting[3]} commits)"
     )
     return figures
 
