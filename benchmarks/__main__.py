@@ -97,6 +97,7 @@ def run_one(bench: Bench, *, quick: bool) -> dict[str, Any]:
         figures = {"arguments": list(args), "lines": lines}
         if done.returncode != 0:
             figures["error"] = (done.stderr.strip().splitlines() or ["failed"])[-1]
+    figures["quick"] = quick
     figures["seconds"] = round(time.perf_counter() - started, 1)
     print(f"{bench.name}: {figures['seconds']} s{' (error)' if 'error' in figures else ''}")
     return figures
@@ -167,8 +168,8 @@ def render(latest: dict[str, Any], before: dict[str, Any] | None) -> str:
     lines = [
         BEGIN,
         "",
-        f"Figures of commit `{latest['commit']}`, {'quick' if latest['quick'] else 'full'} run "
-        f"of `python -m benchmarks` ({latest['measured_at']}), on the {m['cores']}-core build "
+        f"Figures of commit `{latest['commit']}`, `python -m benchmarks` "
+        f"({latest['measured_at']}; {_runs(latest)}), on the {m['cores']}-core build "
         f"machine ({m['machine']}, Python {m['python']}, load {m['load_average_1m_at_start']} at "
         "the start), under load of parallel work: compare figures of one run with each other.",
         "",
@@ -177,8 +178,9 @@ def render(latest: dict[str, Any], before: dict[str, Any] | None) -> str:
     cycle = results.get("bench_cycle_cost", {}).get("figures")
     if cycle:
         lines += [
-            f"**A cycle's cost** (`bench_cycle_cost`, {cycle['clients']} clients per row, one "
-            "process; in brackets the same benchmark on the code before issue 15, "
+            "**A cycle's cost** (`bench_cycle_cost`, one process, clients per row by history "
+            f"{_sizes(cycle['clients'])}; in brackets the same benchmark on the code before "
+            "issue 15, "
             f"`{(before or {}).get('commit', '?')}`, {(before or {}).get('command', '')}):",
             "",
             *_cycle_rows(cycle, before),
@@ -219,6 +221,22 @@ def render(latest: dict[str, Any], before: dict[str, Any] | None) -> str:
         lines.append("")
     lines.append(END)
     return "\n".join(lines)
+
+
+def _sizes(sizes: Any) -> str:  # a count, or counts by history
+    if isinstance(sizes, dict):
+        return ", ".join(f"{int(k):,}: {v}" for k, v in sizes.items())
+    return str(sizes)
+
+
+def _runs(latest: dict[str, Any]) -> str:
+    results = latest["benchmarks"]
+    full = sorted(n for n, r in results.items() if not r.get("quick", latest.get("quick")))
+    if not full:
+        return "every benchmark in its quick mode"
+    if len(full) == len(results):
+        return "every benchmark in full"
+    return f"in full: {', '.join(full)}; the others in their quick mode"
 
 
 def _cell(text: str) -> str:
