@@ -98,6 +98,7 @@ def run_one(bench: Bench, *, quick: bool) -> dict[str, Any]:
         if done.returncode != 0:
             figures["error"] = (done.stderr.strip().splitlines() or ["failed"])[-1]
     figures["quick"] = quick
+    figures["commit"] = commit()
     figures["seconds"] = round(time.perf_counter() - started, 1)
     print(f"{bench.name}: {figures['seconds']} s{' (error)' if 'error' in figures else ''}")
     return figures
@@ -168,7 +169,7 @@ def render(latest: dict[str, Any], before: dict[str, Any] | None) -> str:
     lines = [
         BEGIN,
         "",
-        f"Figures of commit `{latest['commit']}`, `python -m benchmarks` "
+        f"Figures of commit `{_commits(latest)}`, `python -m benchmarks` "
         f"({latest['measured_at']}; {_runs(latest)}), on the {m['cores']}-core build "
         f"machine ({m['machine']}, Python {m['python']}, load {m['load_average_1m_at_start']} at "
         "the start), under load of parallel work: compare figures of one run with each other.",
@@ -227,6 +228,11 @@ def _sizes(sizes: Any) -> str:  # a count, or counts by history
     if isinstance(sizes, dict):
         return ", ".join(f"{int(k):,}: {v}" for k, v in sizes.items())
     return str(sizes)
+
+
+def _commits(latest: dict[str, Any]) -> str:
+    found = sorted({r.get("commit", latest["commit"]) for r in latest["benchmarks"].values()})
+    return "`, `".join(found)
 
 
 def _runs(latest: dict[str, Any]) -> str:

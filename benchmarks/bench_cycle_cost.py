@@ -91,7 +91,11 @@ def add_history(harness: Harness, client_id: str, count: int) -> None:
     audit entries, written straight to the tables (the figure is about reading them)."""
     if count == 0:
         return
-    from kiki.adapters.sql.tables import audit_entries, audit_head, ledger_transfers  # noqa: PLC0415
+    from kiki.adapters.sql.tables import (  # noqa: PLC0415
+        audit_chains,
+        audit_entries,
+        ledger_transfers,
+    )
     from kiki.syncshield.chain import GENESIS_HASH  # noqa: PLC0415
 
     engine = sa.create_engine(_driver(harness.database_url))
@@ -131,24 +135,25 @@ def add_history(harness: Harness, client_id: str, count: int) -> None:
         )
     with engine.begin() as conn:
         conn.execute(ledger_transfers.insert(), rows)
-        if "audit_head" in sa.inspect(conn).get_table_names():
-            seq = int(conn.execute(sa.select(sa.func.max(audit_entries.c.seq))).scalar() or 0)
-            entries = [
-                {
-                    "seq": seq + 1 + i,
-                    "event_type": "HISTORY",
-                    "at": at,
-                    "client_id": client_id,
-                    "campaign_id": None,
-                    "reason": None,
-                    "metadata_json": "{}",
-                    "prev_hash": GENESIS_HASH,
-                    "hash": GENESIS_HASH,
-                }
-                for i in range(count)
-            ]
-            conn.execute(audit_entries.insert(), entries)
-            conn.execute(audit_head.update().values(seq=seq + count))
+        # the client's audit chain, as long as its ledger (hashes not computed: not verified)
+        entries = [
+            {
+                "event_type": "HISTORY",
+                "at": at,
+                "client_id": client_id,
+                "campaign_id": None,
+                "reason": None,
+                "metadata_json": "{}",
+                "prev_hash": GENESIS_HASH,
+                "hash": GENESIS_HASH,
+                "chain": client_id,
+                "chain_seq": i + 1,
+                "registry_seq": None,
+            }
+            for i in range(count)
+        ]
+        conn.execute(audit_entries.insert(), entries)
+        conn.execute(audit_chains.insert().values(chain=client_id, seq=count, hash=GENESIS_HASH))
     engine.dispose()
 
 
