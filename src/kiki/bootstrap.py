@@ -25,7 +25,7 @@ from kiki.adapters.sql.audit import SqlAuditLog
 from kiki.adapters.sql.campaign_book import SqlCampaignBook
 from kiki.adapters.sql.client_config import SqlClientConfigStore
 from kiki.adapters.sql.connections import SqlConnectionBook
-from kiki.adapters.sql.engine import make_engine, upgrade
+from kiki.adapters.sql.engine import make_engine, read_scope, upgrade
 from kiki.adapters.sql.gate_decisions import SqlBaselineSource, SqlGateDecisionStore
 from kiki.adapters.sql.guardian import SqlGuardianSettingsStore, SqlGuardMemoryStore
 from kiki.adapters.sql.importer import SqlValueImporter
@@ -197,7 +197,7 @@ def build(
         )
     remotes = remote_services(settings)
     clock = clock or SystemClock()
-    engine = make_engine(settings.resolved_database_url())
+    engine = make_engine(settings.resolved_database_url(), concurrency=settings.cycle_concurrency)
     upgrade(engine)
     connections = SqlConnectionBook(engine)
     kinds = GATEWAYS
@@ -276,6 +276,7 @@ def build(
         database=engine.url.render_as_string(hide_password=True),
         connections=connections,
         adapter_kinds={name: kind.kind(name) for name, kind in GATEWAYS.items()},
+        read_scope=lambda: read_scope(engine),
         closers=(
             adapters.close,
             engine.dispose,

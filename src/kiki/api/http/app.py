@@ -74,6 +74,15 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 JsonObject = Annotated[dict[str, Any], Depends(json_object)]  # its schema: openapi_extra
 
 
+def _answer_errors(api: FastAPI, *, max_body_bytes: int) -> None:
+    """Every refusal and failure in KIKI's one error shape, and bodies bounded in size."""
+    api.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    api.add_exception_handler(KikiError, kiki_error)
+    api.add_exception_handler(RequestValidationError, validation_error)
+    api.add_exception_handler(HTTPException, http_error)
+    api.add_exception_handler(Exception, internal_error)
+
+
 def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
     """The HTTP API over ``tenancy``; ``state`` answers the health probes."""
     api = FastAPI(
@@ -82,12 +91,7 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
         description="Move advertising money safely across six ad platforms.",
     )
     services = tenancy.services
-    api.add_middleware(BodySizeLimit, max_bytes=services.ports.settings.max_body_bytes)
-    api.add_exception_handler(KikiError, kiki_error)
-    api.add_exception_handler(RequestValidationError, validation_error)
-    api.add_exception_handler(HTTPException, http_error)
-    api.add_exception_handler(Exception, internal_error)
-
+    _answer_errors(api, max_body_bytes=services.ports.settings.max_body_bytes)
     api.state.tenancy = tenancy
     _publish_schemas(api)
 
