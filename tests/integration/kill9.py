@@ -324,14 +324,28 @@ def _last_run(
     headers = {"Authorization": f"Bearer {api_key}"}
     with httpx.Client(base_url=serve.http_url, timeout=60, headers=headers) as http:
         for client_id, key in cut_off:
-            answer = http.post(
-                f"/v1/clients/{client_id}/cycles", json={}, headers={"Idempotency-Key": key}
-            )
+            answer = _retry_cycle(http, client_id, key)
             if answer.status_code != 200:
                 counts.keys_stuck += 1
                 counts.problems.append(f"key {key}: {answer.status_code} {answer.text[:200]}")
     if serve.stop() != 0:
         counts.problems.append("kiki serve did not stop cleanly on SIGTERM")
+
+
+def _retry_cycle(http: httpx.Client, client_id: str, key: str) -> httpx.Response:
+    """POST the cycle again under ``key``. The scheduler cycles every client every 0.3 s, and a
+    killed run's lease lasts until its TTL and grace are over, so `409 cycle_in_progress` (the
+    client's cycle running right now) is transient and is asked again for up to 15 s; a stuck
+    key answers `409 idempotency_key_in_progress`, which is never retried."""
+    deadline = time.monotonic() + 15
+    while True:
+        answer = http.post(
+            f"/v1/clients/{client_id}/cycles", json={}, headers={"Idempotency-Key": key}
+        )
+        busy = answer.status_code == 409 and "cycle_in_progress" in answer.text
+        if not busy or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.2)
 
 
 def _check(
