@@ -25,7 +25,7 @@ from kiki.adapters.sql.audit import SqlAuditLog
 from kiki.adapters.sql.campaign_book import SqlCampaignBook
 from kiki.adapters.sql.client_config import SqlClientConfigStore
 from kiki.adapters.sql.connections import SqlConnectionBook
-from kiki.adapters.sql.engine import make_engine, upgrade
+from kiki.adapters.sql.engine import make_engine, read_scope, upgrade
 from kiki.adapters.sql.gate_decisions import SqlBaselineSource, SqlGateDecisionStore
 from kiki.adapters.sql.guardian import SqlGuardianSettingsStore, SqlGuardMemoryStore
 from kiki.adapters.sql.importer import SqlValueImporter
@@ -197,7 +197,7 @@ def build(
         )
     remotes = remote_services(settings)
     clock = clock or SystemClock()
-    engine = make_engine(settings.resolved_database_url())
+    engine = make_engine(settings.resolved_database_url(), concurrency=settings.cycle_concurrency)
     upgrade(engine)
     connections = SqlConnectionBook(engine)
     kinds = GATEWAYS
@@ -207,6 +207,10 @@ def build(
     platforms = adapters.get(default)
     value_source = SqlValueSource(engine)
     probes: dict[str, Probe] = {"database": lambda: _reachable(engine)}
+    closers: list[Callable[[], None]] = []
+    if settings.redis_url:
+        probes["redis"], close_redis = _redis_probe(settings.redis_url)
+        closers.append(close_redis)
     fanout: list[Notifier] = list(notifiers)
     if not quiet:
         fanout.append(ConsoleNotifier())
@@ -272,11 +276,13 @@ def build(
         database=engine.url.render_as_string(hide_password=True),
         connections=connections,
         adapter_kinds={name: kind.kind(name) for name, kind in GATEWAYS.items()},
+        read_scope=lambda: read_scope(engine),
         closers=(
             adapters.close,
             engine.dispose,
             redis_close,
             *(channel.close for channel in channels),
+            *closers,
         ),
     )
     return Services(ports, values)
@@ -290,6 +296,21 @@ def _reachable(engine: Engine) -> bool:
     except sa.exc.SQLAlchemyError:
         return False
     return True
+
+
+def _redis_probe(url: str) -> tuple[Probe, Callable[[], None]]:
+    """Whether Redis answers PING within a second (for readiness probes), and its closer."""
+    import redis  # noqa: PLC0415  # only a configured Redis needs the client
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=1.0, socket_timeout=1.0)
+
+    def probe() -> bool:
+        try:
+            return bool(client.ping())
+        except (redis.RedisError, OSError):
+            return False
+
+    return probe, client.close
 
 
 def remote_services(settings: Settings) -> dict[str, RemoteService]:

@@ -13,12 +13,14 @@ import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from kiki.application.services import Services
+from kiki.core.clock import Clock
 from kiki.core.errors import ConfigurationError, StorageError
 from kiki.platforms.errors import PlatformError, UnknownClientError
 from kiki.syncledger.errors import FencedOutError
@@ -57,10 +59,43 @@ def _day_names(part: str) -> str:
     return ",".join(_WEEKDAYS[d] for d in range(first, last + 1))
 
 
+MAX_BACKOFF_S = 3600.0
+
+
+class Backoff:
+    """After a failing dependency, wait before trying again: the interval, then twice, four
+    times, … as long, at most ``cap_s`` (and never less than the interval); a success resets."""
+
+    def __init__(self, clock: Clock, *, base_s: float, cap_s: float = MAX_BACKOFF_S) -> None:
+        self._clock = clock
+        self._base_s = base_s
+        self._cap_s = max(cap_s, base_s)
+        self.failures = 0
+        self.until: datetime | None = None
+
+    def waiting(self) -> bool:
+        return self.until is not None and self._clock.now() < self.until
+
+    def failed(self) -> float:
+        """Count a failure; returns the delay before the next attempt, in seconds."""
+        self.failures += 1
+        delay: float = min(self._base_s * 2.0 ** min(self.failures - 1, 32), self._cap_s)
+        self.until = self._clock.now() + timedelta(seconds=delay)
+        return delay
+
+    def succeeded(self) -> None:
+        self.failures = 0
+        self.until = None
+
+
 class ServiceScheduler:
     def __init__(self, services: Services) -> None:
         self._services = services
         self._stopping = threading.Event()
+        self._storage_down = threading.Event()  # set by a cycle that met a StorageError
+        self.backoff = Backoff(
+            services.ports.clock, base_s=services.ports.settings.check_interval_s
+        )
         self._nightly: dict[str, NightlyJob] = {}
         self._scheduler = BackgroundScheduler(timezone="UTC")
         settings = services.ports.settings
@@ -71,6 +106,7 @@ class ServiceScheduler:
             name="optimisation cycle for every tenant client",
             max_instances=1,  # an overrunning pass is not started twice
             coalesce=True,  # missed passes run once, not once each
+            next_run_time=services.ports.clock.now(),  # the first pass at start, not later
         )
         self._scheduler.add_job(
             self.run_guardian,
@@ -126,24 +162,48 @@ class ServiceScheduler:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=True)
 
+    def dependencies_up(self, job: str) -> bool:
+        """Whether a pass may start: not while backing off, nor while a configured dependency
+        (database, Redis, …) does not answer; that starts (or lengthens) the backoff, logged
+        once per attempt rather than once per client."""
+        if self.backoff.waiting():
+            return False
+        down = sorted(name for name, up in self._services.readiness().items() if not up)
+        if not down:
+            return True
+        delay = self.backoff.failed()
+        log.warning("%s: %s down; next try in %.0f s", job, ", ".join(down), delay)
+        return False
+
     def run_cycles(self) -> int:
         """One pass over every tenant client, ``cycle_concurrency`` cycles at a time (one per
         client: its lease); returns how many cycles ran. No failure of one client, of any
         kind, stops the pass: it is logged and counted by cause. A stop request ends the pass:
-        cycles in flight finish, no new one starts."""
+        cycles in flight finish, no new one starts. A dependency down (before the pass, or a
+        storage failure in it) starts no new cycle and backs off (``Backoff``)."""
+        if not self.dependencies_up("cycles"):
+            return 0
+        self._storage_down.clear()
         clients = self._services.clients()
         workers = self._services.ports.settings.cycle_concurrency
         with ThreadPoolExecutor(workers, thread_name_prefix="cycle") as pool:
             ran = sum(pool.map(self._one_cycle, clients))
+        if self._storage_down.is_set():
+            delay = self.backoff.failed()
+            log.warning("cycles: the database failed; next pass in %.0f s", delay)
+        else:
+            self.backoff.succeeded()
         return ran
 
     def _one_cycle(self, client_id: str) -> int:
-        if self._stopping.is_set():
+        if self._stopping.is_set() or self._storage_down.is_set():
             return 0
         try:
             report = self._services.run_cycle(client_id, wait=False)
         except Exception as exc:  # noqa: BLE001  # isolation: one client never stops the pass
             cause = failure_cause(exc)
+            if cause == "storage":  # the next clients would fail the same way: stop the pass
+                self._storage_down.set()
             self._services.ports.metrics.count_cycle_failure(cause)
             log.warning("cycle for %s failed (%s): %s", client_id, cause, exc)
             return 0
@@ -152,7 +212,7 @@ class ServiceScheduler:
 
     def run_guardian(self) -> int:
         """One MarginGuardian pass over every client; returns how many actions it took."""
-        if self._stopping.is_set():
+        if self._stopping.is_set() or not self.dependencies_up("guardian"):
             return 0
         try:
             reports = self._services.run_guardian()

@@ -37,7 +37,13 @@ class Settings(BaseSettings):
     efficiency_threshold: float = Field(default=0.15, gt=0, lt=1)
     reallocation_percent: float = Field(default=0.20, gt=0, le=1)
     check_interval_s: float = Field(default=300.0, gt=0)
-    shift_cooldown_s: float = Field(default=3600.0, ge=0)
+    shift_cooldown_s: float = Field(default=3600.0, ge=0, le=30 * 86_400)
+    shift_window_s: float = Field(
+        default=86_400.0,
+        gt=0,
+        le=30 * 86_400,
+        description="the trailing window of the cap on what a platform gives (the 24 h cap)",
+    )
     cycle_lock_ttl_s: float = Field(
         default=120.0, gt=0, le=3600, description="how long a cycle's lease on a client lasts"
     )

@@ -21,6 +21,7 @@ from kiki.syncledger import (
     balances,
     summarize_shifts,
 )
+from kiki.syncledger.ledger import reconciling_view, unresolved
 from kiki.syncledger.ports import Ledger
 from tests.contract.remote import serving
 
@@ -191,3 +192,70 @@ def test_a_two_phase_shift_keeps_its_budgets_before_and_only_its_posting_moves_m
         "budget:PLATFORM_TIKTOK": Money(100_000_000),
     }
     assert [s.status.value for s in summarize_shifts(ledger.transfers())] == ["APPLIED"]
+
+
+def two_phase(shift: str, at: datetime, resolution: TransferKind | None) -> list[Transfer]:
+    """A pending META -> TikTok shift, and its resolution unless None."""
+    pending = Transfer(
+        transfer_id=f"{shift}:pending",
+        client_id="acme",
+        shift_id=shift,
+        kind=TransferKind.PENDING,
+        source="budget:PLATFORM_META",
+        destination="budget:PLATFORM_TIKTOK",
+        amount=Money(10_000_000),
+        reason="Efficiency drop",
+        at=at,
+        source_before=Money(500_000_000),
+        destination_before=Money(400_000_000),
+    )
+    if resolution is None:
+        return [pending]
+    done = Transfer(
+        transfer_id=f"{shift}:{resolution.value.lower()}",
+        client_id="acme",
+        shift_id=shift,
+        kind=resolution,
+        source=pending.source,
+        destination=pending.destination,
+        amount=pending.amount,
+        reason="done",
+        at=at + timedelta(seconds=1),
+        corrects=pending.transfer_id,
+    )
+    return [pending, done]
+
+
+def test_reconciling_reads_only_what_the_reconciler_needs(ledger: Ledger) -> None:
+    history = [
+        OUT,  # a legacy leg through transit, long ago: always needed (the transit balance)
+        *two_phase("old-1", T0 + timedelta(minutes=1), TransferKind.POSTED),
+        *two_phase("old-2", T0 + timedelta(minutes=2), TransferKind.VOIDED),
+        *two_phase("open", T0 + timedelta(minutes=3), None),  # the first unresolved one
+        *two_phase("later", T0 + timedelta(minutes=4), TransferKind.POSTED),
+    ]
+    for t in history:
+        ledger.record(t)
+    other = [leg("x", TransferKind.SHIFT_OUT, "budget:PLATFORM_META", IN_TRANSIT, client="globex")]
+    ledger.record(other[0])
+    view = ledger.transfers(client_id="acme", reconciling=True)
+    assert view == reconciling_view(history)
+    assert [t.shift_id for t in view] == ["s1", "open", "later", "later"]
+    # what the reconciler computes from it is what it computes from the whole history
+    assert unresolved(view) == unresolved(history)
+    assert balances(view).get(IN_TRANSIT) == balances(history).get(IN_TRANSIT)
+    # once the open transfer is resolved, only the transit leg is left to read
+    ledger.record(two_phase("open", T0 + timedelta(minutes=3), TransferKind.ROLLED_BACK)[1])
+    assert ledger.transfers(client_id="acme", reconciling=True) == [OUT]
+
+
+def test_transfers_of_one_shift_and_of_a_window(ledger: Ledger) -> None:
+    history = [
+        *two_phase("a", T0, TransferKind.POSTED),
+        *two_phase("b", T0 + timedelta(hours=2), TransferKind.VOIDED),
+    ]
+    for t in history:
+        ledger.record(t)
+    assert ledger.transfers(client_id="acme", shift_id="b") == history[2:]
+    assert ledger.transfers(client_id="acme", shift_id="zzz") == []
+    assert ledger.transfers(client_id="acme", since=T0 + timedelta(hours=1)) == history[2:]

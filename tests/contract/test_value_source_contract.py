@@ -292,3 +292,41 @@ def test_the_port_keeps_clients_apart(port: Port) -> None:
     )
     assert _port_values(port.source, "other", T)[Platform.META] == (_m("5"), _m("0"))
     assert _port_values(port.source, "acme", T)[Platform.META] == (_m("30"), _m("350"))
+
+
+def test_measured_in_one_statement_is_the_report(engine: Engine) -> None:
+    source = _load(engine)
+    report = source.value_report("acme", lookback_days=30, as_of=T)
+    assert source.measured("acme", lookback_days=30, as_of=T) == report.platforms
+    assert source.measured("nobody", lookback_days=30, as_of=T) is None
+    assert source.has_data("acme")
+    assert not source.has_data("nobody")
+
+
+def test_the_optimisers_batch_answers_what_each_platform_answers(engine: Engine) -> None:
+    """ClientValues.platform_values (one read per cycle) against platform_ltv/platform_cac
+    (two per platform), for a client with imported data and one without (the fallback)."""
+    from kiki.application.values import ClientValues
+
+    class Fallback:
+        def platform_ltv(
+            self, client_id: str, platform: Platform, *, lookback_days: int, as_of: datetime
+        ) -> Money | None:
+            del client_id, lookback_days, as_of
+            return Money(1_000_000 * platform.rank)
+
+        def platform_cac(
+            self, client_id: str, platform: Platform, *, lookback_days: int, as_of: datetime
+        ) -> Money | None:
+            raise AssertionError("the fallback's CAC is never asked")
+
+    values = ClientValues(_load(engine), Fallback())
+    for client in ("acme", "nobody"):
+        batch = values.platform_values(client, list(Platform), lookback_days=30, as_of=T)
+        assert batch == {
+            p: (
+                values.platform_ltv(client, p, lookback_days=30, as_of=T),
+                values.platform_cac(client, p, lookback_days=30, as_of=T),
+            )
+            for p in Platform
+        }

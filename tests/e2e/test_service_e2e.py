@@ -18,6 +18,7 @@ from tests.e2e.service import RunningService, running_service
 
 SEED_KEYS = {"timestamp", "average_efficiency", "best_platform", "best_efficiency"}
 READING_KEYS = {"read_at", "age_s"}  # when the recorded reading was taken, and its age
+LEFT_OUT_KEYS = {"left_out_reasons", "left_out_note"}  # which platforms were left out, and why
 DETAIL_KEYS = {"platform", "ltv", "cac", "efficiency", "daily_budget"}
 
 
@@ -43,7 +44,7 @@ def test_http_answers_the_seeds_shape_and_keeps_tenants_apart(service: RunningSe
         )
         assert r.status_code == 200
         body = r.json()
-        assert set(body) == SEED_KEYS | READING_KEYS | {"platform_details"}
+        assert set(body) == SEED_KEYS | READING_KEYS | LEFT_OUT_KEYS | {"platform_details"}
         assert body["best_platform"] == "PLATFORM_TIKTOK"
         assert [set(d) for d in body["platform_details"]] == [DETAIL_KEYS] * 6
         assert body["platform_details"][0]["ltv"] == 450.0

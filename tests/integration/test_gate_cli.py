@@ -155,7 +155,8 @@ def test_apply_audits_the_change_and_the_next_launch_uses_the_stored_threshold(
     (tmp_path / "b.json").write_text(json.dumps(BASELINE))
     (tmp_path / "s.json").write_text(json.dumps(STRATEGY))
     assert run("twin", "baseline", "--client", "acme", "--baseline", "b.json").returncode == 0
-    launched = body(run("twin", "launch", "--client", "acme", "--strategy", "s.json", "--json"))
+    launch = ("twin", "launch", "--client", "acme", "--strategy", "s.json", "--json")
+    launched = body(run(*launch, "--allow-duplicate"))  # the history holds this strategy
     assert launched["threshold"] == threshold
 
     again = body(run("twin", "tune", "--client", "acme", "--apply", "--json"))

@@ -40,3 +40,6 @@ class ServiceState:
             "scheduler": self._scheduler_running(),
         }
         return {**checks, "ready": all(checks.values())}
+
+    def ready(self) -> bool:
+        return self.readiness()["ready"]

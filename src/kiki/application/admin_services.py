@@ -69,9 +69,12 @@ class AdminServices(ServicesBase):
     def create_tenant(self, name: str) -> IssuedKey:
         return create_tenant(name, tenants=self.ports.tenants, clock=self.ports.clock)
 
-    def issue_key(self, name: str) -> IssuedKey:
+    def issue_key(self, name: str, *, operator: bool = False) -> IssuedKey:
         return issue_key(
-            check_tenant_name(name), tenants=self.ports.tenants, clock=self.ports.clock
+            check_tenant_name(name),
+            tenants=self.ports.tenants,
+            clock=self.ports.clock,
+            operator=operator,
         )
 
     def revoke_keys(self, name: str, *, key_id: str | None = None) -> int:

@@ -48,6 +48,11 @@ class FlowServices(ServicesBase):
         raise CycleInProgressError(f"another optimisation cycle for {client_id!r} is running")
 
     def _cycle(self, client_id: str, *, dry_run: bool) -> CycleReport:
+        # One connection and read transaction for the cycle's reads; each write ends it.
+        with self.ports.read_scope():
+            return self._cycle_in_scope(client_id, dry_run=dry_run)
+
+    def _cycle_in_scope(self, client_id: str, *, dry_run: bool) -> CycleReport:
         return run_optimization_cycle(
             client_id,
             ports=self.cycle_ports(),
@@ -130,4 +135,5 @@ def optimizer_defaults(settings: Settings) -> OptimizerConfig:
         efficiency_threshold=settings.efficiency_threshold,
         reallocation_percent=settings.reallocation_percent,
         cooldown_s=settings.shift_cooldown_s,
+        window_s=settings.shift_window_s,
     )

@@ -10,10 +10,11 @@ import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from kiki.core.errors import InvalidInputError
-from kiki.core.limits import bounded
+from kiki.core.limits import bounded, bounded_instant
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.syncflow.domain.config import BudgetLimits, OptimizerConfig
@@ -37,6 +38,20 @@ def note(text: str | None, *, field: str = "reason") -> str | None:
     if len(text) > MAX_NOTE_LENGTH or not text.isprintable():
         raise InvalidInputError(field, f"must be printable text of at most {MAX_NOTE_LENGTH}")
     return text.strip()
+
+
+def instant(moment: datetime | None, *, field: str) -> datetime | None:
+    """An instant a caller names (``as_of``, ``since``): a bare date-time means UTC, as
+    SyncValue's CSV dates do; outside KIKI's bounds it is refused naming ``field``."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 shifted by its offset
+        raise InvalidInputError(field, "must be between 1970-01-01 and 2100-01-01 (UTC)") from None
+    return bounded_instant(moment, field=field)
 
 
 def budget(value: object, *, field: str) -> Money:

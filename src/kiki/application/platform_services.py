@@ -71,10 +71,15 @@ class PlatformServices(ServicesBase):
     def connections(self, client_id: str | None = None) -> list[Connection]:
         if client_id is not None:
             client_id = inputs.check_client(client_id)
-        return self._book().of(client_id)
+        found = self._book().of(client_id)
+        if client_id is not None and not found:
+            self.require_client(client_id)  # an unknown client is said, not an empty list
+        return found
 
     def check_platforms(self, client_id: str) -> PlatformCheck:
         client_id = inputs.check_client(client_id)
+        if not self._book().of(client_id):
+            self.require_client(client_id)
         return check_accounts(client_id, connections=self._book(), reader=self.ports.gateway)
 
     def _book(self) -> ConnectionBook:

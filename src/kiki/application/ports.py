@@ -7,6 +7,7 @@ services never see a concrete adapter.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -100,3 +101,6 @@ class Ports:
     closers: tuple[Callable[[], None], ...] = ()
     connections: ConnectionBook | None = None  # which adapter serves each client's platforms
     adapter_kinds: Mapping[str, AdapterKind] = field(default_factory=dict)
+    # While entered, the SQL stores' reads share one connection and read transaction (a
+    # cycle's); a write in the same thread ends that transaction. The default shares nothing.
+    read_scope: Callable[[], AbstractContextManager[object]] = nullcontext

@@ -21,10 +21,10 @@ from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.checks import PlatformCheck
 from kiki.platforms.connections import Connection
-from kiki.platforms.errors import CampaignNotFoundError
+from kiki.platforms.errors import CampaignNotFoundError, UnknownClientError
 from kiki.syncflow.domain.client_state import ClientStatus
 from kiki.syncflow.domain.report import CycleReport
-from kiki.syncledger.ledger import ShiftRecord, Transfer
+from kiki.syncledger.ledger import IN_TRANSIT, ShiftRecord, Transfer, account_platform
 from kiki.syncnotify.alert import Alert
 from kiki.synctwin.domain.calibration import CalibrationReport
 from kiki.synctwin.domain.inputs import Baseline, Strategy
@@ -34,8 +34,15 @@ from kiki.synctwin.services.launch_campaign import LaunchOutcome
 from kiki.synctwin.services.review import WeeklyReview
 from kiki.synctwin.services.tune_threshold import ThresholdChange
 from kiki.syncvalue.domain.definitions import Baseline as ValueBaseline
+from kiki.tenancy.errors import ClientTakenError
 from kiki.tenancy.keys import Tenant, check_client_id
-from kiki.tenancy.services import authenticate, fingerprint, require_client, run_idempotent
+from kiki.tenancy.services import (
+    authenticate,
+    fingerprint,
+    require_client,
+    require_operator,
+    run_idempotent,
+)
 
 T = TypeVar("T")
 
@@ -59,8 +66,19 @@ class TenantServices:
     def attach_client(
         self, tenant: Tenant, client_id: str, *, key: str
     ) -> tuple[ClientAttached, bool]:
-        """Attach a new client id to the tenant and give it the six sandbox ad accounts."""
+        """Attach a new client id to the tenant and give it the six sandbox ad accounts.
+
+        An id another tenant holds, or one with imported data, is the operator's to attach:
+        both answer the same OperatorRequiredError, so a tenant cannot tell them apart (nor
+        claim data imported for someone else)."""
         check_client_id(client_id)
+        owner = self._ports.directory.owner(client_id)
+        if owner != tenant.tenant_id and (
+            owner is not None or self._ports.values.has_data(client_id)
+        ):
+            require_operator(tenant, f"attaching client id {client_id!r} (in use or with data)")
+            if owner is not None:  # an operator key does not move a client between tenants
+                raise ClientTakenError(f"client id {client_id!r} is taken")
         return self._idempotent(
             tenant,
             key,
@@ -109,12 +127,29 @@ class TenantServices:
         return [t for t in ledger.transfers(since=since) if t.client_id in mine]
 
     def record_transfer(self, tenant: Tenant, transfer: Transfer) -> bool:
-        self.client(tenant, transfer.client_id)
+        """Record a transfer sent from outside; where this process knows the client's platforms,
+        its accounts must be theirs (or transit): InvalidInputError naming the field otherwise.
+        (A SyncLedger deployed on its own knows no platforms: the accounts' form is checked.)"""
+        client_id = self.client(tenant, transfer.client_id)
+        try:
+            held = set(self._ports.gateway.platforms(client_id))
+        except UnknownClientError:
+            return self._ports.ledger.record(transfer)
+        for name in ("source", "destination", "bound_for"):
+            account = getattr(transfer, name)
+            if account is None or account == IN_TRANSIT:
+                continue
+            if account_platform(account) not in held:
+                raise InvalidInputError(name, f"{account!r} is not an account of {client_id}")
         return self._ports.ledger.record(transfer)
 
     def send_alert(self, tenant: Tenant, alert: Alert) -> None:
+        """An alert about one of the tenant's clients; one about no client reaches the
+        operator's channels, so it needs an operator key."""
         if alert.client_id is not None:
             self.client(tenant, alert.client_id)
+        else:
+            require_operator(tenant, "an alert about no client")
         self._ports.notifier.send(alert)
 
     def settings(self, tenant: Tenant, client_id: str) -> ClientSettings:

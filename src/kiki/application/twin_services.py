@@ -15,6 +15,7 @@ from kiki.settings import Settings
 from kiki.syncshield.chain import AuditEvent
 from kiki.synctwin.domain.inputs import Baseline, Strategy
 from kiki.synctwin.domain.simulation import SimulationResult, simulate
+from kiki.synctwin.ports import GateDecision
 from kiki.synctwin.services.backtest import BacktestReport, HistoricalCampaign, run_backtest
 from kiki.synctwin.services.gatekeeper import SimulationGatekeeper
 from kiki.synctwin.services.launch_campaign import LaunchOutcome, launch_campaign
@@ -79,6 +80,12 @@ class TwinServices(ServicesBase):
         p = self.ports
         count = import_outcomes(outcomes, store=p.gate_decisions, at=p.clock.now())
         return count, shadow_report(store=p.gate_decisions)
+
+    def gate_decisions(self, client_id: str | None = None) -> list[GateDecision]:
+        """The gate's decisions, oldest first, with any imported outcome."""
+        if client_id is not None:
+            self.require_client(client_id)
+        return self.ports.gate_decisions.decisions(client_id=client_id)
 
     def _baselines(self) -> TwinBaselines:
         return TwinBaselines(self.ports, self.values)

@@ -10,6 +10,7 @@ from kiki.application.base import ServicesBase
 from kiki.application.values import ValueAnswer
 from kiki.core.money import Money
 from kiki.core.platform import Platform
+from kiki.syncflow.domain.plan import CyclePlan
 from kiki.syncflow.services.run_optimization_cycle import (
     LTV_LOOKBACK_DAYS,
 )
@@ -38,6 +39,25 @@ class ValueServices(ServicesBase):
             self.require_value_client(client_id),
             lookback_days=window.lookback_days,
             as_of=window.as_of,
+        )
+
+    def left_out_note(self, client_id: str, plan: CyclePlan | None, at: datetime) -> str | None:
+        """Why platforms had no LTV although the client has imported data: no cohort in the
+        lookback ending at ``at``, and when the latest imported order was; None otherwise."""
+        if plan is None or not any(x.reason == "ltv_unknown" for x in plan.left_out_detail):
+            return None
+        source = self.ports.values
+        if not source.has_data(client_id):
+            return None
+        latest = source.latest_order_at(client_id)
+        since = (
+            "no orders were imported"
+            if latest is None
+            else (f"the latest imported order is from {latest:%Y-%m-%d}")
+        )
+        return (
+            f"no customer was acquired in the {LTV_LOOKBACK_DAYS} days to {at:%Y-%m-%d %H:%M} "
+            f"UTC, so there is no cohort to measure an LTV on; {since}"
         )
 
     def platform_value(

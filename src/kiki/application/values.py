@@ -7,14 +7,16 @@ and gRPC ``GetPlatformLTV`` all answer from here, so they cannot disagree.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol, runtime_checkable
 
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.errors import UnknownClientError
 from kiki.syncflow.ports import ValueSource as LtvSource
-from kiki.syncvalue.domain.definitions import Baseline, Window
+from kiki.syncvalue.domain.definitions import Baseline, PlatformValue, Window
 from kiki.syncvalue.ports import ValueSource
 
 
@@ -45,6 +47,17 @@ class ValueAnswer:
 
     def platform(self, platform: Platform) -> PlatformValueAnswer:
         return next(p for p in self.platforms if p.platform is platform)
+
+
+@runtime_checkable
+class MeasuredValues(Protocol):
+    """A SyncValue source that measures every platform in one read (SqlValueSource)."""
+
+    def measured(
+        self, client_id: str, *, lookback_days: int, as_of: datetime
+    ) -> tuple[PlatformValue, ...] | None:
+        """Every platform's value in the window; None when the client imported nothing."""
+        ...
 
 
 class ClientValues:
@@ -95,6 +108,38 @@ class ClientValues:
         return self._imported.platform_cac(
             client_id, platform, lookback_days=lookback_days, as_of=as_of
         )
+
+    def platform_values(
+        self,
+        client_id: str,
+        platforms: Iterable[Platform],
+        *,
+        lookback_days: int,
+        as_of: datetime,
+    ) -> Mapping[Platform, tuple[Money | None, Money | None]]:
+        """Implements SyncFlow's PlatformValues: what ``platform_ltv`` and ``platform_cac``
+        answer for each platform, deciding "imported or not" once and, on SQL, measuring
+        every platform in one statement."""
+        wanted = list(platforms)
+        if isinstance(self._imported, MeasuredValues):
+            measured = self._imported.measured(client_id, lookback_days=lookback_days, as_of=as_of)
+            if measured is not None:
+                by_platform = {v.platform: v for v in measured}
+                return {p: (by_platform[p].ltv, by_platform[p].cac) for p in wanted}
+        elif self._imported.has_data(client_id):
+            return {
+                p: (
+                    self._imported.platform_ltv(
+                        client_id, p, lookback_days=lookback_days, as_of=as_of
+                    ),
+                    self._imported.platform_cac(
+                        client_id, p, lookback_days=lookback_days, as_of=as_of
+                    ),
+                )
+                for p in wanted
+            }
+        window = Window(as_of, lookback_days)
+        return {p: (self._fallback_ltv(client_id, p, window), None) for p in wanted}
 
     def _fallback_ltv(self, client_id: str, platform: Platform, window: Window) -> Money | None:
         try:

@@ -14,6 +14,7 @@ from kiki.cli import (
     audit,
     campaigns,
     chaos,
+    client_settings,
     clients,
     db,
     demo,
@@ -67,6 +68,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(campaigns.app, name="campaigns")
 app.add_typer(clients.app, name="clients")
+app.add_typer(client_settings.app, name="settings")
 app.add_typer(twin.app, name="twin")
 app.add_typer(importer.app, name="import")
 app.add_typer(value.app, name="value")
@@ -100,5 +102,8 @@ def main() -> None:
         # Standalone: usage errors print and exit 2, typer.Exit exits with its code.
         app()
     except KikiError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        from kiki.platforms.errors import UnknownClientError  # noqa: PLC0415
+
+        hint = " (kiki clients list shows the known clients)"
+        sys.stderr.write(f"error: {exc}{hint if isinstance(exc, UnknownClientError) else ''}\n")
         sys.exit(exit_code(exc))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kiki.cli.context import echo_json, services_from_env
+from kiki.cli.context import echo_json, make_console, services_from_env
 
 app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 
@@ -15,7 +15,6 @@ def verify(as_json: bool = typer.Option(False, "--json", help="Print the report 
 
     Example: kiki audit verify --json
     """
-    from rich.console import Console  # noqa: PLC0415  # kiki --help must stay fast
 
     from kiki.views import records  # noqa: PLC0415
 
@@ -24,7 +23,7 @@ def verify(as_json: bool = typer.Option(False, "--json", help="Print the report 
     if as_json:
         echo_json(records.chain(report))
     else:
-        console = Console()
+        console = make_console()
         if report.ok:
             console.print(
                 f"audit trail intact: {report.entries} entries, head {report.head_hash[:16]}…"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kiki.cli.context import echo_json, services_from_env
+from kiki.cli.context import echo_json, make_console, services_from_env
 
 app = typer.Typer(help="Campaigns at the ad platforms.", no_args_is_help=True)
 
@@ -21,14 +21,13 @@ def list_campaigns(
 
     Example: kiki campaigns list --client acme --json
     """
-    from rich.console import Console  # noqa: PLC0415  # kiki --help must stay fast
 
     from kiki.cli.tables import campaigns_table  # noqa: PLC0415
     from kiki.views import campaigns  # noqa: PLC0415
 
     with services_from_env(quiet=True) as kiki:
         found = kiki.campaigns(client)
-    err = Console(stderr=True)
+    err = make_console(stderr=True)
     for (client_id, platform), why in found.stale.items():
         err.print(
             f"[yellow]note:[/] {platform.display_name} of {client_id} could not be read "
@@ -39,7 +38,7 @@ def list_campaigns(
     if as_json:
         echo_json([campaigns.campaign(c) for c in found.campaigns])
         return
-    Console().print(campaigns_table(found.campaigns))
+    make_console().print(campaigns_table(found.campaigns))
 
 
 @app.command("pause")

@@ -13,7 +13,7 @@ app = typer.Typer(help="Database schema.", no_args_is_help=True)
 def upgrade() -> None:
     """Migrate the configured database to the current schema (idempotent).
 
-    Example: KIKI_DATABASE_URL=postgresql://localhost/kiki kiki db upgrade
+    Example: kiki db upgrade   (with KIKI_DATABASE_URL=postgresql://localhost/kiki)
     """
     with services_from_env(quiet=True) as kiki:
         typer.echo(f"schema up to date: {kiki.ports.database}")

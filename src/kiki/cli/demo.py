@@ -17,8 +17,11 @@ def demo(
 
     Example: kiki demo --hours 6
     """
+    from kiki.cli.context import check_storage, load_settings  # noqa: PLC0415
     from kiki.cli.demo_guardian import tell_guardian  # noqa: PLC0415  # kiki --help must stay fast
     from kiki.cli.demo_story import tell  # noqa: PLC0415
 
+    # the demo keeps its own databases under the data folder: that folder must be usable
+    check_storage(load_settings().model_copy(update={"database_url": None}))
     tell(CLIENT, hours)
     tell_guardian()

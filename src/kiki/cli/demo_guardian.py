@@ -11,7 +11,7 @@ from rich.console import Console
 
 from kiki.application.services import Services
 from kiki.bootstrap import build
-from kiki.cli.context import load_settings
+from kiki.cli.context import load_settings, make_console
 from kiki.core.clock import VirtualClock
 from kiki.core.money import Money
 from kiki.core.platform import Platform
@@ -28,7 +28,7 @@ def _usd(units: str) -> Money:
 
 
 def tell_guardian() -> None:
-    console = Console(soft_wrap=True, highlight=False)
+    console = make_console()
     settings = load_settings()
     path = settings.data_dir / "demo-guardian.sqlite3"
     for suffix in ("", "-wal", "-shm", "-journal"):

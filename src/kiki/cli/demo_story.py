@@ -8,7 +8,7 @@ from rich.console import Console
 
 from kiki.application.services import Services
 from kiki.bootstrap import build
-from kiki.cli.context import load_settings
+from kiki.cli.context import load_settings, make_console
 from kiki.cli.tables import plan_table, shift_lines
 from kiki.core.clock import VirtualClock
 from kiki.core.money import Money
@@ -21,7 +21,7 @@ _CYCLE_S = 300.0
 
 
 def tell(client: str, hours: float) -> None:
-    console = Console(soft_wrap=True, highlight=False)
+    console = make_console()
     settings = load_settings()
     paths = [settings.data_dir / "demo.sqlite3", settings.data_dir / "demo-sandbox.sqlite3"]
     for path in paths:
@@ -105,17 +105,26 @@ def _outage_drill(
 ) -> None:
     console.print("\n[bold]Outage drill[/]: TikTok's API refuses the next budget change")
     due = first.at + timedelta(hours=24, minutes=10)
-    clock.advance(max(0.0, (due - clock.now()).total_seconds()))
-    console.print(
-        f"[bold]{clock.now():%a %H:%M}[/] 24 h after the first shift its cap allows another"
-    )
+    if clock.now() < due:
+        clock.advance((due - clock.now()).total_seconds())
+        console.print(
+            f"[bold]{clock.now():%a %H:%M}[/] 24 h after the first shift its cap allows another"
+        )
+    else:  # a long run is already past the first shift's window: the drill is the next cycle
+        clock.advance(_CYCLE_S)
+        console.print(f"[bold]{clock.now():%a %H:%M}[/] the next cycle")
     kiki.faults().fail(Platform.TIKTOK, "set", times=1)
     report = kiki.run_cycle(client)
     kiki.faults().heal(Platform.TIKTOK)
     for line in shift_lines(report):
         console.print(line)
     if report.status is not CycleStatus.COMPLETED or not report.outcomes:
-        console.print("  (Meta was no longer below the cut-off, so there was nothing to roll back)")
+        why = (
+            "every platform below the cut-off was held (above)"
+            if report.plan is not None and report.plan.holds
+            else "no platform was below the cut-off"
+        )
+        console.print(f"  (no shift this cycle: {why}; so nothing for TikTok to refuse)")
 
 
 def _epilogue(

@@ -23,11 +23,20 @@ def read_json(path: Path, option: str) -> Any:
         ) from exc
 
 
-def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """Rows with their physical line numbers (the header is line 1)."""
+def read_csv(path: Path, required: tuple[str, ...] = ()) -> list[tuple[int, dict[str, str]]]:
+    """Rows with their physical line numbers (the header is line 1); a ``required`` column
+    missing from the header is an error naming the header, before any row is read."""
     try:
         with path.open(newline="", encoding="utf-8") as handle:
-            return [(i, row) for i, row in enumerate(csv.DictReader(handle), start=2)]
+            reader = csv.DictReader(handle)
+            header = [name.strip() for name in reader.fieldnames or ()]
+            missing = [name for name in required if name not in header]
+            if missing:
+                raise InvalidInputError(
+                    f"{path.name} header (line 1)",
+                    f"no column {', '.join(missing)} (the columns needed: {', '.join(required)})",
+                )
+            return [(i, row) for i, row in enumerate(reader, start=2)]
     except FileNotFoundError:
         raise InvalidInputError("file", f"no such file: {path}") from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:

@@ -99,8 +99,9 @@ def review_command(
     as_json: bool = typer.Option(False, "--json", help="Print the review as JSON."),
 ) -> None:
     """The weekly review: the campaigns the gate rejected in the period with their confidence,
-    risk, projected uplift and shadow outcome; the FN/FP rates over the trailing window
-    (KIKI_REVIEW_TRAILING_DAYS) against the seed's targets; the recommended threshold.
+    risk, projected uplift and shadow outcome; the false-negative and false-positive rates over
+    the trailing window (KIKI_REVIEW_TRAILING_DAYS) against their targets (under 5 % and under
+    10 %); the recommended threshold.
 
     Example: kiki twin review --since 7d --client acme
     """

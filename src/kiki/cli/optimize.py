@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from kiki.cli.context import echo_json, load_settings, services_from_env
+from kiki.cli.context import echo_json, load_settings, make_console, services_from_env
 
 
 def optimize(
@@ -22,11 +22,10 @@ def optimize(
 
     Example: kiki optimize --client acme --dry-run
     """
-    from rich.console import Console  # noqa: PLC0415  # kiki --help must stay fast
 
     from kiki.application.flow_services import what_if  # noqa: PLC0415
     from kiki.cli.files import read_json  # noqa: PLC0415
-    from kiki.cli.tables import plan_table, shift_lines  # noqa: PLC0415
+    from kiki.cli.tables import plan_lines, plan_table, shift_lines  # noqa: PLC0415
     from kiki.core.errors import InvalidInputError  # noqa: PLC0415
     from kiki.views import flow  # noqa: PLC0415
 
@@ -39,17 +38,23 @@ def optimize(
         if as_json:
             echo_json(flow.plan(plan))
         else:
-            Console().print(plan_table(plan))
+            console = make_console()
+            console.print(plan_table(plan))
+            for line in plan_lines(plan):
+                console.print(line)
         return
     assert client is not None  # noqa: S101  # narrowed by the check above
     with services_from_env(quiet=as_json) as kiki:
         report = kiki.run_cycle(client, dry_run=dry_run)
+        note = kiki.left_out_note(client, report.plan, report.at)
     if as_json:
-        echo_json(flow.cycle(report))
+        echo_json(flow.cycle(report, note=note))
         return
-    console = Console()
+    console = make_console()
     console.print(f"cycle for [bold]{client}[/]: {report.status.value}")
     if report.plan is not None:
         console.print(plan_table(report.plan))
     for line in shift_lines(report, planned=dry_run):
         console.print(line)
+    if note is not None:
+        console.print(f"  why: {note}")

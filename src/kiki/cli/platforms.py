@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from kiki.cli.context import echo_json, services_from_env
+from kiki.cli.context import echo_json, make_console, services_from_env
 
 app = typer.Typer(help="Connections of clients' platforms to ad accounts.", no_args_is_help=True)
 
@@ -58,7 +58,6 @@ def list_connections(
 
     Example: kiki platforms list --client acme --json
     """
-    from rich.console import Console  # noqa: PLC0415  # kiki --help must stay fast
 
     from kiki.cli.tables import connections_table  # noqa: PLC0415
     from kiki.views import platforms as views  # noqa: PLC0415
@@ -68,7 +67,7 @@ def list_connections(
     if as_json:
         echo_json(views.connections(found))
         return
-    Console().print(connections_table(found))
+    make_console().print(connections_table(found))
 
 
 @app.command("disconnect")

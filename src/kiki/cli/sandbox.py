@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from kiki.cli.context import echo_json, services_from_env
+from kiki.cli.context import echo_json, make_console, services_from_env
 
 app = typer.Typer(help="The sandbox market (the embedded default gateway).", no_args_is_help=True)
 
@@ -71,7 +71,6 @@ def show(
 
     Example: kiki sandbox show acme --json
     """
-    from rich.console import Console  # noqa: PLC0415  # kiki --help must stay fast
 
     from kiki.cli.tables import sandbox_tables  # noqa: PLC0415
     from kiki.views import campaigns  # noqa: PLC0415
@@ -81,7 +80,7 @@ def show(
     if as_json:
         echo_json(campaigns.sandbox(view))
         return
-    console = Console()
+    console = make_console()
     for table in sandbox_tables(view):
         console.print(table)
 

@@ -13,7 +13,7 @@ def serve(
 
     Example: kiki serve --http-port 8000 --grpc-port 50051
     """
-    from kiki.cli.context import load_settings  # noqa: PLC0415  # kiki --help must stay fast
+    from kiki.cli.context import check_storage, load_settings  # noqa: PLC0415  # fast --help
     from kiki.serve import serve as run_service  # noqa: PLC0415
 
     overrides: dict[str, int] = {}
@@ -21,4 +21,6 @@ def serve(
         overrides["http_port"] = http_port
     if grpc_port is not None:
         overrides["grpc_port"] = grpc_port
-    raise typer.Exit(run_service(load_settings(**overrides)))
+    settings = load_settings(**overrides)
+    check_storage(settings)
+    raise typer.Exit(run_service(settings))

@@ -6,6 +6,8 @@ from rich.table import Table
 
 from kiki.application.values import ValueAnswer
 from kiki.campaigns.domain import Campaign
+from kiki.cli.context import make_console
+from kiki.cli.digits import digits_for
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.checks import PlatformCheck
@@ -18,10 +20,13 @@ from kiki.syncvalue.domain.definitions import Baseline
 
 
 def plan_table(plan: CyclePlan, *, after: dict[Platform, Money] | None = None) -> Table:
+    """Every platform with its figures; a platform left out keeps what it had and says why.
+    Efficiencies carry the decimals that keep "below the cut-off" true as shown."""
     best = plan.best.platform if plan.best else None
+    d = digits_for(plan.cutoff, [p.efficiency for p in plan.platforms])
     table = Table(
         title=(
-            f"average {plan.average_efficiency:.2f}x · cut-off {plan.cutoff:.2f}x · "
+            f"average {plan.average_efficiency:.{d}f}x · cut-off {plan.cutoff:.{d}f}x · "
             f"best {best.display_name if best else '-'}"
         )
     )
@@ -37,7 +42,7 @@ def plan_table(plan: CyclePlan, *, after: dict[Platform, Money] | None = None) -
             p.platform.display_name + mark,
             p.ltv.format(cents=True),
             p.cac.format(cents=True),
-            f"{p.efficiency:.2f}x",
+            f"{p.efficiency:.{d}f}x",
             p.daily_budget.format(),
         ]
         if after is not None:
@@ -49,8 +54,14 @@ def plan_table(plan: CyclePlan, *, after: dict[Platform, Money] | None = None) -
             ]
         table.add_row(*row)
     for platform in plan.left_out:
+        x = plan.why_left_out(platform)
         table.add_row(
-            platform.display_name, "-", "-", "left out", "-", *([""] * (2 if after else 0))
+            platform.display_name,
+            _money(x.ltv if x else None),
+            _money(x.cac if x else None),
+            f"left out: {x.reason if x else 'unknown'}",
+            "-" if x is None or x.daily_budget is None else x.daily_budget.format(),
+            *([""] * (2 if after else 0)),
         )
     return table
 
@@ -64,6 +75,8 @@ def shift_lines(report: CycleReport, *, planned: bool = False) -> list[str]:
             f"{s.amount.format()}/day ({s.reason})"
             for s in report.plan.shifts
         ]
+        if not report.plan.shifts and not report.plan.holds:
+            lines.append("  would move nothing: no platform is below the cut-off")
     lines += [
         f"  {o.result.value}: {o.shift.source.display_name} → {o.shift.destination.display_name} "
         f"{o.shift.amount.format()}/day ({o.shift.reason}){' — ' + o.detail if o.detail else ''}"
@@ -72,6 +85,37 @@ def shift_lines(report: CycleReport, *, planned: bool = False) -> list[str]:
     if report.plan is not None:
         lines += [f"  held: {h.platform.display_name} ({h.reason})" for h in report.plan.holds]
     lines += [f"  left out: {p.display_name} ({why})" for p, why in report.errors.items()]
+    if report.plan is not None:
+        lines += [
+            f"  left out: {x.platform.display_name} ({_REASONS.get(x.reason, x.reason)})"
+            for x in report.plan.left_out_detail
+            if x.platform not in report.errors
+        ]
+    return lines
+
+
+_REASONS = {
+    "ltv_unknown": "ltv_unknown: no LTV measured for it",
+    "cac_unknown": "cac_unknown: no CAC measured for it",
+    "cac_zero": "cac_zero: its CAC is 0, so LTV/CAC has no value",
+    "not_finite": "not_finite: LTV/CAC is not a finite number",
+}
+
+
+def plan_lines(plan: CyclePlan) -> list[str]:
+    """A what-if's planned shifts and holds, and why, in words."""
+    lines = [
+        f"  would move: {s.source.display_name} → {s.destination.display_name} "
+        f"{s.amount.format()}/day ({s.reason})"
+        for s in plan.shifts
+    ]
+    lines += [f"  held: {h.platform.display_name} ({h.reason})" for h in plan.holds]
+    if not plan.shifts and not plan.holds:
+        lines.append("  would move nothing: no platform is below the cut-off")
+    lines += [
+        f"  left out: {x.platform.display_name} ({_REASONS.get(x.reason, x.reason)})"
+        for x in plan.left_out_detail
+    ]
     return lines
 
 
@@ -96,12 +140,23 @@ def _money(amount: Money | None) -> str:
     return "-" if amount is None else amount.format(cents=True)
 
 
+def print_titled(table: Table) -> None:
+    """The table's title on a line of its own, never broken (a timestamp split in two across
+    lines misleads), then the table."""
+    console = make_console()
+    if table.title:
+        console.print(table.title)
+        table.title = None
+    console.print(table, soft_wrap=False)
+
+
 def value_table(answer: ValueAnswer, *, only: Platform | None = None) -> Table:
     w = answer.window
-    table = Table(
-        title=f"{answer.client_id}: cohorts acquired in the {w.lookback_days} days to "
+    title = (
+        f"{answer.client_id}: cohorts acquired in the {w.lookback_days} days to "
         f"{w.as_of:%Y-%m-%d %H:%M} UTC ({answer.origin.value})"
     )
+    table = Table(title=title, min_width=len(title))
     for column in ("platform", "customers", "revenue", "LTV", "spend", "CAC"):
         table.add_column(column, justify="left" if column == "platform" else "right")
     shown = answer.platforms if only is None else (answer.platform(only),)
@@ -120,10 +175,8 @@ def value_table(answer: ValueAnswer, *, only: Platform | None = None) -> Table:
 def baseline_table(client_id: str, result: Baseline) -> Table:
     w = result.window
     churn = result.baseline_churn
-    table = Table(
-        title=f"{client_id}: baseline over the {w.lookback_days} days to "
-        f"{w.as_of:%Y-%m-%d %H:%M} UTC"
-    )
+    title = f"{client_id}: baseline over the {w.lookback_days} days to {w.as_of:%Y-%m-%d %H:%M} UTC"
+    table = Table(title=title, min_width=len(title))
     table.add_column("measure")
     table.add_column("value", justify="right")
     table.add_row("monthly revenue", result.monthly_revenue.format(cents=True))

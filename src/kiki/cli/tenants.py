@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kiki.cli.context import echo_json, services_from_env
+from kiki.cli.context import echo_json, make_console, services_from_env
 
 app = typer.Typer(help="Tenants of the service and their API keys.", no_args_is_help=True)
 
@@ -27,13 +27,19 @@ def create(
 def new_key(
     name: str = typer.Argument(..., help="The tenant."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    operator: bool = typer.Option(
+        False,
+        "--operator",
+        help="An operator key: may also send alerts about no client and attach client ids "
+        "that already have data.",
+    ),
 ) -> None:
     """Issue another API key for a tenant (to rotate: issue, switch, then revoke the old).
 
     Example: kiki tenants new-key acme
     """
     with services_from_env(quiet=True) as kiki:
-        key = kiki.issue_key(name)
+        key = kiki.issue_key(name, operator=operator)
     _print_key(key.tenant_id, key.key_id, key.secret, as_json=as_json)
 
 
@@ -80,7 +86,6 @@ def list_tenants(as_json: bool = typer.Option(False, "--json", help="Print JSON.
 
     Example: kiki tenants list --json
     """
-    from rich.console import Console  # noqa: PLC0415  # kiki --help must stay fast
     from rich.table import Table  # noqa: PLC0415
 
     from kiki.views import records  # noqa: PLC0415
@@ -94,11 +99,15 @@ def list_tenants(as_json: bool = typer.Option(False, "--json", help="Print JSON.
     for column in ("tenant", "live keys", "revoked keys", "clients"):
         table.add_column(column)
     for s in summaries:
-        live = [k.key_id for k in s.keys if k.revoked_at is None]
+        live = [
+            f"{k.key_id} (operator)" if k.operator else k.key_id
+            for k in s.keys
+            if k.revoked_at is None
+        ]
         table.add_row(
             s.tenant_id, ", ".join(live), str(len(s.keys) - len(live)), ", ".join(s.clients)
         )
-    Console().print(table)
+    make_console().print(table)
 
 
 def _print_key(tenant_id: str, key_id: str, secret: str, *, as_json: bool) -> None:

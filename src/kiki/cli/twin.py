@@ -13,6 +13,15 @@ from kiki.cli.context import echo_json, load_settings, services_from_env
 app = typer.Typer(help="SyncTwin: the pre-launch Monte Carlo gate.", no_args_is_help=True)
 
 _PROGRESS_FROM_ROWS = 2_000  # below this a backtest is over before a bar could help
+_BACKTEST_COLUMNS = (
+    "audience_size",
+    "cvr",
+    "daily_budget",
+    "avg_order_value",
+    "monthly_revenue",
+    "monthly_ad_spend",
+    "actual_net_profit",
+)
 
 
 @app.command("simulate")
@@ -65,19 +74,37 @@ def launch_command(
     client: str = typer.Option(..., "--client", help="Client id."),
     strategy_file: Path = typer.Option(..., "--strategy", help="Strategy JSON (currency units)."),
     as_json: bool = typer.Option(False, "--json", help="Print the outcome as JSON."),
+    allow_duplicate: bool = typer.Option(
+        False, "--allow-duplicate", help="Launch a strategy this client already launched."
+    ),
 ) -> None:
     """Launch through the gate: create the campaign only if the twin approves. No override.
-    A rejection exits 1 with the seed's message; its decision id feeds ``twin outcomes``.
+    A rejection exits 1 with the gate's message; its decision id feeds `kiki twin outcomes`.
+    A strategy already launched for the client is refused (exit 2) without --allow-duplicate.
 
     Example: kiki twin launch --client acme --strategy s.json
     """
     from kiki.application import inputs  # noqa: PLC0415  # kiki --help must stay fast
     from kiki.cli.files import read_json  # noqa: PLC0415
     from kiki.cli.twin_render import print_launch  # noqa: PLC0415
+    from kiki.core.errors import InvalidInputError  # noqa: PLC0415
     from kiki.views import twin  # noqa: PLC0415
 
     strategy = inputs.strategy(read_json(strategy_file, "--strategy"))
     with services_from_env(quiet=True) as kiki:
+        launched = [
+            d
+            for d in kiki.gate_decisions(client)
+            if d.campaign_id is not None and d.strategy == strategy
+        ]
+        if launched and not allow_duplicate:
+            first = launched[-1]
+            raise InvalidInputError(
+                "--strategy",
+                f"already launched for {client} as campaign {first.campaign_id} (decision "
+                f"{first.decision_id}, {len(launched)} launch(es)); add --allow-duplicate to "
+                "launch it again",
+            )
         outcome = kiki.launch(client, strategy)
     if as_json:
         echo_json(twin.launch(outcome))
@@ -116,7 +143,8 @@ def backtest_command(
     seed: int | None = typer.Option(None, "--seed", help="Replay a backtest."),
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
-    """Would the gate have got these campaigns right? Confusion matrix, FN/FP rates, threshold.
+    """Would the gate have got these campaigns right? Approved/rejected against profitable/lost,
+    the false-negative and false-positive rates, and a threshold meeting their targets.
 
     Columns: campaign_id (optional), audience_size, cvr, daily_budget, avg_order_value,
     monthly_revenue, monthly_ad_spend, actual_net_profit (money in currency units).
@@ -132,7 +160,8 @@ def backtest_command(
     from kiki.synctwin.services.backtest import HistoricalCampaign  # noqa: PLC0415
     from kiki.views import twin  # noqa: PLC0415
 
-    campaigns = [HistoricalCampaign.from_row(row, line) for line, row in read_csv(file)]
+    rows = read_csv(file, required=_BACKTEST_COLUMNS)
+    campaigns = [HistoricalCampaign.from_row(row, line) for line, row in rows]
     settings = load_settings()
     if len(campaigns) >= _PROGRESS_FROM_ROWS and not as_json:
         with Progress(console=Console(stderr=True), transient=True) as progress:
@@ -157,17 +186,20 @@ def outcomes_command(
     file: Path = typer.Argument(..., help="CSV: decision_id, actual_net_profit."),
     as_json: bool = typer.Option(False, "--json", help="Print the shadow report as JSON."),
 ) -> None:
-    """Import real outcomes of past gate decisions; report the gate's FN and FP rates.
+    """Import real outcomes of past gate decisions; report the gate's false-negative and
+    false-positive rates. Every decision id is checked before any is recorded.
 
     Example: kiki twin outcomes outcomes.csv --json
     """
     from kiki.cli.files import read_csv  # noqa: PLC0415  # kiki --help must stay fast
-    from kiki.cli.twin_render import rate  # noqa: PLC0415
+    from kiki.cli.twin_render import print_shadow  # noqa: PLC0415
+    from kiki.core.errors import InvalidInputError  # noqa: PLC0415
     from kiki.core.money import Money  # noqa: PLC0415
     from kiki.views import twin  # noqa: PLC0415
 
-    pairs = [
+    rows = [
         (
+            line,
             (row.get("decision_id") or "").strip(),
             Money.parse(
                 row.get("actual_net_profit"),
@@ -175,16 +207,50 @@ def outcomes_command(
                 allow_negative=True,
             ),
         )
-        for line, row in read_csv(file)
+        for line, row in read_csv(file, required=("decision_id", "actual_net_profit"))
     ]
     with services_from_env(quiet=True) as kiki:
-        imported, report = kiki.import_outcomes(pairs)
+        known = {d.decision_id: d for d in kiki.gate_decisions()}
+        for line, decision_id, _ in rows:  # every id checked before any is recorded
+            if decision_id not in known:
+                raise InvalidInputError(
+                    f"{file.name} line {line}: decision_id",
+                    f"no gate decision {decision_id!r} (see kiki twin decisions)",
+                )
+        same = sum(1 for _, d, profit in rows if known[d].actual_net_profit == profit)
+        replaced = sum(
+            1 for _, d, profit in rows if known[d].actual_net_profit not in (None, profit)
+        )
+        imported, report = kiki.import_outcomes([(d, profit) for _, d, profit in rows])
     body = twin.shadow(report, imported=imported)
+    body["new"] = imported - same - replaced
+    body["already_known"] = same
+    body["replaced"] = replaced
     if as_json:
         echo_json(body)
         return
-    for key, value in body.items():
-        typer.echo(f"{key}: {rate(value) if 'rate' in key else value}")
+    print_shadow(body, source=file.name)
+
+
+@app.command("decisions")
+def decisions_command(
+    client: str | None = typer.Option(None, "--client", help="Only this client's decisions."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """The gate's decisions, oldest first: approved or rejected, the confidence, the campaign
+    launched, and the real outcome once imported (``twin outcomes`` needs the decision ids).
+
+    Example: kiki twin decisions --client acme
+    """
+    from kiki.cli.twin_render import print_decisions  # noqa: PLC0415  # kiki --help: fast
+    from kiki.views import twin  # noqa: PLC0415
+
+    with services_from_env(quiet=True) as kiki:
+        found = kiki.gate_decisions(client)
+    if as_json:
+        echo_json([twin.decision(d) for d in found])
+        return
+    print_decisions(found)
 
 
 # The gate learning from its outcomes (kiki.cli.gate): calibration, tune, review.

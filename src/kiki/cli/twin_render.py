@@ -7,19 +7,13 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from kiki.cli.context import make_console
+from kiki.cli.digits import digits_for
 from kiki.core.errors import InvalidInputError
 from kiki.synctwin.domain.simulation import SimulationResult
+from kiki.synctwin.ports import GateDecision
 from kiki.synctwin.services.backtest import BacktestReport
 from kiki.synctwin.services.launch_campaign import LaunchOutcome
-
-
-def digits_for(value: float, threshold: float, *, at_least: int = 3) -> str:
-    """``value`` with enough decimals that its comparison with ``threshold`` reads true."""
-    for decimals in range(at_least, 10):
-        shown, bar = round(value, decimals), round(threshold, decimals)
-        if (shown > bar) == (value > threshold) and (shown == bar) == (value == threshold):
-            return f"{value:.{decimals}f}"
-    return repr(value)
 
 
 def print_verdict(result: SimulationResult) -> None:
@@ -27,7 +21,8 @@ def print_verdict(result: SimulationResult) -> None:
     details = body["simulation_details"]
     verdict = "APPROVED" if result.approved else "REJECTED"
     colour = "green" if result.approved else "red"
-    score = digits_for(result.confidence, result.threshold)
+    shown = digits_for(result.threshold, [result.confidence], least=3)
+    score = f"{result.confidence:.{shown}f}"
     console = Console()
     console.print(
         f"[bold {colour}]{verdict}[/] · ConfidenceScore {score} "
@@ -157,3 +152,41 @@ def print_backtest(report: BacktestReport) -> None:
 
 def rate(value: object) -> str:
     return "n/a" if value is None else f"{float(value):.1%}"  # type: ignore[arg-type]
+
+
+def print_shadow(body: dict[str, object], *, source: str) -> None:
+    """The shadow report after an import: what the file added, then the gate's record."""
+    typer.echo(
+        f"{source}: {body['imported']} outcomes read · {body['new']} new · "
+        f"{body['already_known']} already known · {body['replaced']} replaced"
+    )
+    typer.echo(
+        f"{body['decisions']} gate decisions · {body['awaiting_outcome']} awaiting an outcome"
+    )
+    typer.echo("                     profitable   lost money")
+    typer.echo(f"  approved           {body['true_positives']:>10}   {body['false_positives']:>10}")
+    typer.echo(f"  rejected           {body['false_negatives']:>10}   {body['true_negatives']:>10}")
+    typer.echo(
+        f"false-negative rate {rate(body.get('false_negative_rate'))} · "
+        f"false-positive rate {rate(body.get('false_positive_rate'))}"
+    )
+
+
+def print_decisions(decisions: list[GateDecision]) -> None:
+    from rich.table import Table  # noqa: PLC0415
+
+    table = Table(title=f"gate decisions ({len(decisions)})")
+    for column in ("at", "decision", "client", "verdict", "confidence", "campaign", "outcome"):
+        table.add_column(column, justify="right" if column == "confidence" else "left")
+    for d in decisions:
+        profit = d.actual_net_profit
+        table.add_row(
+            d.at.strftime("%Y-%m-%d %H:%M"),
+            d.decision_id,
+            d.client_id,
+            "APPROVED" if d.approved else "REJECTED",
+            f"{d.confidence:.3f}",
+            d.campaign_id or "-",
+            "-" if profit is None else profit.format(cents=True),
+        )
+    make_console().print(table)

@@ -13,9 +13,11 @@ app = typer.Typer(
 
 _CLIENT = typer.Option(..., "--client", help="The client whose data to read.")
 _AS_OF = typer.Option(
-    None, "--as-of", help="Instant T, ISO 8601 (a bare date is 00:00 UTC); default: now."
+    None, "--as-of", help="The window's end, ISO 8601 (a bare date is 00:00 UTC); default: now."
 )
-_LOOKBACK = typer.Option(90, "--lookback-days", help="L: the window is [T - L days, T).")
+_LOOKBACK = typer.Option(
+    90, "--lookback-days", help="The window's length: this many days up to --as-of."
+)
 _JSON = typer.Option(False, "--json", help="Print JSON instead of a table.")
 
 
@@ -32,9 +34,7 @@ def ltv(
 
     Example: kiki value ltv --client acme --as-of 2024-04-01 --json
     """
-    from rich.console import Console  # noqa: PLC0415  # kiki --help must stay fast
-
-    from kiki.cli.tables import value_table  # noqa: PLC0415
+    from kiki.cli.tables import print_titled, value_table  # noqa: PLC0415
     from kiki.core.platform import Platform  # noqa: PLC0415
     from kiki.syncvalue.domain.csv_format import parse_instant  # noqa: PLC0415
     from kiki.views import value  # noqa: PLC0415
@@ -46,7 +46,7 @@ def ltv(
     if as_json:
         echo_json(value.ltv(answer, platform=only))
         return
-    Console().print(value_table(answer, only=only))
+    print_titled(value_table(answer, only=only))
 
 
 @app.command("baseline")
@@ -60,9 +60,7 @@ def baseline(
 
     Example: kiki value baseline --client acme --json
     """
-    from rich.console import Console  # noqa: PLC0415  # kiki --help must stay fast
-
-    from kiki.cli.tables import baseline_table  # noqa: PLC0415
+    from kiki.cli.tables import baseline_table, print_titled  # noqa: PLC0415
     from kiki.syncvalue.domain.csv_format import parse_instant  # noqa: PLC0415
     from kiki.views import value  # noqa: PLC0415
 
@@ -72,4 +70,4 @@ def baseline(
     if as_json:
         echo_json(value.baseline(result))
         return
-    Console().print(baseline_table(client, result))
+    print_titled(baseline_table(client, result))

@@ -31,6 +31,7 @@ KikiError
 │   ├── UnknownTenantError       no tenant by that name
 │   ├── TenantExistsError        the tenant name is taken
 │   ├── ClientTakenError         the client id belongs to a tenant already
+│   ├── OperatorRequiredError    beyond the tenant's own clients: an operator key only
 │   ├── IdempotencyConflictError an Idempotency-Key reused for a different request
 │   └── IdempotencyInProgressError the first request with that key is still running
 └── syncnotify.errors.NotifyError

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from kiki.core.money import Money
 from kiki.core.platform import Platform
@@ -24,6 +25,23 @@ class ValueSource(Protocol):
         self, client_id: str, platform: Platform, *, lookback_days: int, as_of: datetime
     ) -> Money | None:
         """CAC measured from the client's own spend, or None to use the gateway's CAC."""
+        ...
+
+
+@runtime_checkable
+class PlatformValues(Protocol):
+    """A ValueSource that answers every platform at once (one query, not two per platform);
+    the cycle uses it when its ValueSource offers it."""
+
+    def platform_values(
+        self,
+        client_id: str,
+        platforms: Iterable[Platform],
+        *,
+        lookback_days: int,
+        as_of: datetime,
+    ) -> Mapping[Platform, tuple[Money | None, Money | None]]:
+        """(LTV, CAC) of each platform, as ``platform_ltv`` and ``platform_cac`` answer."""
         ...
 
 

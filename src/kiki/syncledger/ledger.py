@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -91,6 +91,10 @@ class Transfer:
                 raise InvalidInputError(
                     name, f"{account!r} is not an account (budget:PLATFORM_… or transit)"
                 )
+        if self.bound_for is not None and account_platform(self.bound_for) is None:
+            raise InvalidInputError("bound_for", f"{self.bound_for!r} is not a budget account")
+        if self.corrects is not None:
+            check_id(self.corrects, field="corrects")
         if self.source == self.destination:
             raise InvalidInputError("destination", "must differ from the source account")
         if self.at.tzinfo is None:
@@ -158,6 +162,17 @@ def unresolved(transfers: Iterable[Transfer]) -> list[Transfer]:
     seen = list(transfers)
     resolved = {t.corrects for t in seen if t.kind in RESOLUTIONS}
     return [t for t in seen if t.kind is TransferKind.PENDING and t.transfer_id not in resolved]
+
+
+def reconciling_view(transfers: Sequence[Transfer]) -> list[Transfer]:
+    """What the reconciler needs of a client's transfers (in recording order): every transfer
+    through transit, and every transfer from the first unresolved pending one on. On it,
+    ``balances(...)[IN_TRANSIT]``, ``unresolved`` and the balances posted after each
+    unresolved transfer are what they are on the whole history."""
+    seen = list(transfers)
+    open_ = unresolved(seen)
+    first = seen.index(open_[0]) if open_ else len(seen)
+    return [t for i, t in enumerate(seen) if i >= first or IN_TRANSIT in (t.source, t.destination)]
 
 
 class ShiftStatus(enum.Enum):

@@ -20,7 +20,14 @@ class Ledger(Protocol):
         ...
 
     def transfers(
-        self, *, client_id: str | None = None, since: datetime | None = None
+        self,
+        *,
+        client_id: str | None = None,
+        since: datetime | None = None,
+        shift_id: str | None = None,
+        reconciling: bool = False,
     ) -> list[Transfer]:
-        """Transfers in recording order; optionally one client's, at or after ``since``."""
+        """Transfers in recording order; optionally one client's, at or after ``since``, of
+        one shift; with ``reconciling`` only what ``reconciling_view`` keeps of them (what
+        the reconciler needs: a handful, however long the history)."""
         ...

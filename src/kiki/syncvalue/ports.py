@@ -40,6 +40,10 @@ class ValueSource(Protocol):
         """Whether any customers, orders or spend were imported for the client."""
         ...
 
+    def latest_order_at(self, client_id: str) -> datetime | None:
+        """When the client's most recent imported order was placed; None without orders."""
+        ...
+
 
 class ValueImporter(Protocol):
     """Writes one file's records in one transaction: all of them, or none if iterating fails."""

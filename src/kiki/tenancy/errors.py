@@ -22,6 +22,10 @@ class ClientNotFoundError(TenancyError):
         self.client_id = client_id
 
 
+class OperatorRequiredError(TenancyError):
+    """The request reaches beyond the caller's own clients: only an operator key may."""
+
+
 class UnknownTenantError(TenancyError):
     """No tenant by that name."""
 

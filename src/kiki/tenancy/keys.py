@@ -22,7 +22,12 @@ _IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,200}$")
 
 @dataclass(frozen=True, slots=True)
 class Tenant:
+    """Who calls. ``operator``: the call came with an operator key, which may also do what
+    reaches beyond the tenant's own clients (an alert about no client, attaching a client id
+    that already has data)."""
+
     tenant_id: str
+    operator: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +37,7 @@ class IssuedKey:
     tenant_id: str
     key_id: str
     secret: str
+    operator: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +45,7 @@ class ApiKeyInfo:
     key_id: str
     created_at: datetime
     revoked_at: datetime | None
+    operator: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,9 +56,9 @@ class TenantSummary:
     clients: tuple[str, ...]
 
 
-def new_key(tenant_id: str) -> IssuedKey:
+def new_key(tenant_id: str, *, operator: bool = False) -> IssuedKey:
     secret = KEY_PREFIX + secrets.token_urlsafe(32)
-    return IssuedKey(tenant_id=tenant_id, key_id=key_id(secret), secret=secret)
+    return IssuedKey(tenant_id=tenant_id, key_id=key_id(secret), secret=secret, operator=operator)
 
 
 def key_hash(secret: str) -> str:

@@ -13,6 +13,7 @@ from kiki.tenancy.keys import IssuedKey, TenantSummary
 class LiveKey:
     tenant_id: str
     key_hash: str
+    operator: bool = False
 
 
 class TenantStore(Protocol):
@@ -21,7 +22,7 @@ class TenantStore(Protocol):
         ...
 
     def add_key(self, key: IssuedKey, *, key_hash: str, now: datetime) -> None:
-        """Store the key's hash; raises UnknownTenantError."""
+        """Store the key's hash (and whether it is an operator key); UnknownTenantError."""
         ...
 
     def live_key(self, key_hash: str) -> LiveKey | None:

@@ -14,6 +14,7 @@ from kiki.tenancy.errors import (
     ClientNotFoundError,
     IdempotencyConflictError,
     IdempotencyInProgressError,
+    OperatorRequiredError,
 )
 from kiki.tenancy.keys import (
     KEY_PREFIX,
@@ -38,8 +39,11 @@ def create_tenant(name: str, *, tenants: TenantStore, clock: Clock) -> IssuedKey
     return issue_key(tenant_id, tenants=tenants, clock=clock)
 
 
-def issue_key(tenant_id: str, *, tenants: TenantStore, clock: Clock) -> IssuedKey:
-    key = new_key(tenant_id)
+def issue_key(
+    tenant_id: str, *, tenants: TenantStore, clock: Clock, operator: bool = False
+) -> IssuedKey:
+    """A new key of the tenant; an ``operator`` key may also act beyond its clients."""
+    key = new_key(tenant_id, operator=operator)
     tenants.add_key(key, key_hash=key_hash(key.secret), now=clock.now())
     return key
 
@@ -58,7 +62,7 @@ def authenticate(authorization: str | None, *, tenants: TenantStore) -> Tenant:
     # constant-time compare guards against a store that matched loosely (collation, case).
     if found is None or not hmac.compare_digest(found.key_hash, digest):
         raise AuthenticationError
-    return Tenant(found.tenant_id)
+    return Tenant(found.tenant_id, operator=found.operator)
 
 
 def require_client(tenant: Tenant, client_id: str, *, directory: ClientDirectory) -> str:
@@ -67,6 +71,14 @@ def require_client(tenant: Tenant, client_id: str, *, directory: ClientDirectory
     if directory.owner(client_id) != tenant.tenant_id:
         raise ClientNotFoundError(client_id)
     return client_id
+
+
+def require_operator(tenant: Tenant, what: str) -> None:
+    """OperatorRequiredError unless the caller used an operator key."""
+    if not tenant.operator:
+        raise OperatorRequiredError(
+            f"{what} needs an operator key (kiki tenants new-key --operator)"
+        )
 
 
 def fingerprint(operation: str, request: Mapping[str, Any]) -> str:

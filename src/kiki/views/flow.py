@@ -6,6 +6,7 @@ from typing import Any
 
 from kiki.application.results import ClientSettings, EfficiencyReport
 from kiki.core.money import Money
+from kiki.core.platform import Platform
 from kiki.syncflow.domain.plan import CyclePlan
 from kiki.syncflow.domain.report import CycleReport
 from kiki.syncledger.ledger import ShiftRecord
@@ -43,16 +44,32 @@ def plan(p: CyclePlan | None) -> dict[str, Any]:
             for x in (p.platforms if p else ())
         ],
         "left_out": [x.value for x in p.left_out] if p else [],
+        "left_out_reasons": left_out_reasons(p, {}),
         "holds": [{"platform": h.platform.value, "reason": h.reason} for h in p.holds] if p else [],
     }
 
 
-def cycle(report: CycleReport) -> dict[str, Any]:
+def left_out_reasons(p: CyclePlan | None, errors: dict[Platform, str]) -> dict[str, str]:
+    """Per platform left out of the cycle, why: ``ltv_unknown``, ``cac_unknown``, ``cac_zero``,
+    ``not_finite``, or ``api_failed`` (the platform could not be read at all)."""
+    reasons = {x.platform: x.reason for x in (p.left_out_detail if p else ())}
+    reasons |= {platform: "api_failed" for platform in errors if platform not in reasons}
+    return {x.value: reasons[x] for x in sorted(reasons, key=lambda x: x.rank)}
+
+
+def cycle(report: CycleReport, *, note: str | None = None) -> dict[str, Any]:
+    """A cycle's answer; platforms that could not be read are left out too (``api_failed``),
+    and ``left_out_note`` says why platforms had no LTV when the imported data is old."""
+    body = plan(report.plan)
+    reasons = left_out_reasons(report.plan, report.errors)
+    body["left_out"] = list(reasons)
+    body["left_out_reasons"] = reasons
     return {
         "client_id": report.client_id,
         "status": report.status.value,
         "at": report.at.isoformat(),
-        **plan(report.plan),
+        **body,
+        "left_out_note": note,
         "outcomes": [
             {
                 "shift_id": o.shift_id,
@@ -69,8 +86,9 @@ def cycle(report: CycleReport) -> dict[str, Any]:
     }
 
 
-def budget_efficiency(report: EfficiencyReport) -> dict[str, Any]:
-    """The seed's ``/budget-efficiency`` shape, plus when the figures were read."""
+def budget_efficiency(report: EfficiencyReport, *, note: str | None = None) -> dict[str, Any]:
+    """The seed's ``/budget-efficiency`` shape, plus when the figures were read and which
+    platforms were left out, and why."""
     reading = report.reading
     p = reading.plan
     best = p.best if p else None
@@ -82,6 +100,8 @@ def budget_efficiency(report: EfficiencyReport) -> dict[str, Any]:
         "platform_details": plan(p)["platforms"],
         "read_at": reading.at.isoformat(),
         "age_s": round(report.age_s, 3),
+        "left_out_reasons": left_out_reasons(p, reading.errors),
+        "left_out_note": note,
     }
 
 

@@ -43,6 +43,7 @@ def tenant(summary: TenantSummary) -> dict[str, Any]:
                 "key_id": k.key_id,
                 "created_at": k.created_at.isoformat(),
                 "revoked_at": k.revoked_at.isoformat() if k.revoked_at else None,
+                "operator": k.operator,
             }
             for k in summary.keys
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kiki.synctwin.domain.simulation import SimulationResult
+from kiki.synctwin.ports import GateDecision
 from kiki.synctwin.services.backtest import BacktestReport
 from kiki.synctwin.services.launch_campaign import LaunchOutcome
 from kiki.synctwin.services.shadow import ShadowReport
@@ -35,6 +36,22 @@ def shadow(report: ShadowReport, *, imported: int | None = None) -> dict[str, An
         "decisions": report.decisions,
         "awaiting_outcome": report.awaiting_outcome,
         **report.confusion.to_dict(),
+    }
+
+
+def decision(d: GateDecision) -> dict[str, Any]:
+    """One gate decision as ``kiki twin decisions --json`` lists it."""
+    profit = d.actual_net_profit
+    return {
+        "decision_id": d.decision_id,
+        "client_id": d.client_id,
+        "at": d.at.isoformat(),
+        "approved": d.approved,
+        "confidence": d.confidence,
+        "seed": d.seed,
+        "campaign_id": d.campaign_id,
+        "strategy": d.strategy.to_dict(),
+        "actual_net_profit": None if profit is None else profit.to_units(),
     }
 
 

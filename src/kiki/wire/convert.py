@@ -10,6 +10,7 @@ from kiki.application import inputs
 from kiki.application.results import EfficiencyReport
 from kiki.campaigns.domain import Campaign
 from kiki.core.errors import InvalidInputError
+from kiki.core.limits import bounded_instant
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.checks import PlatformCheck
@@ -57,11 +58,12 @@ _MICROSECOND = timedelta(microseconds=1)
 
 def instant_from(unix_micros: int, *, field: str = "timestamp") -> datetime:
     """Exact to the microsecond (a float timestamp is not, this far from 1970); an instant
-    outside years 1 to 9999 is InvalidInputError naming ``field``."""
+    outside KIKI's bounds (``kiki.core.limits``) is InvalidInputError naming ``field``."""
     try:
-        return _EPOCH + unix_micros * _MICROSECOND
-    except OverflowError:
-        raise InvalidInputError(field, "is outside the years 1 to 9999") from None
+        moment = _EPOCH + unix_micros * _MICROSECOND
+    except OverflowError:  # past year 9999 either way: past the bounds too
+        moment = datetime.max.replace(tzinfo=UTC)
+    return bounded_instant(moment, field=field)
 
 
 def instant_to(moment: datetime) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 
 import pytest
@@ -10,6 +11,7 @@ from kiki.application.services import Services
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.errors import PlatformUnavailableError
+from kiki.syncvalue.domain.records import RecordKind
 from tests.unit.api.conftest import Service
 
 
@@ -33,7 +35,10 @@ def test_budget_efficiency_has_the_seeds_shape_and_figures(service: Service) -> 
         "platform_details",
         "read_at",
         "age_s",
+        "left_out_reasons",
+        "left_out_note",
     }
+    assert (body["left_out_reasons"], body["left_out_note"]) == ({}, None)
     assert body["timestamp"] == int(service.clock.now().timestamp())
     assert (body["read_at"], body["age_s"]) == (service.clock.now().isoformat(), 0.0)
     assert body["best_platform"] == "PLATFORM_TIKTOK"
@@ -71,6 +76,7 @@ def test_budget_efficiency_serves_the_latest_reading_without_calling_the_platfor
     fresh = get(refresh="true")
     assert fresh["age_s"] == 0.0
     assert "PLATFORM_META" not in [d["platform"] for d in fresh["platform_details"]]
+    assert fresh["left_out_reasons"] == {"PLATFORM_META": "api_failed"}
     service.faults.heal()
     assert get()["read_at"] == fresh["read_at"]  # the refreshed reading is the latest now
 
@@ -215,7 +221,8 @@ def test_a_tenant_opens_a_sandbox_client_once(service: Service) -> None:
         json={"client_id": "acme-two"},
         headers={**service.auth(service.globex_key), "Idempotency-Key": "open-2"},
     )
-    assert taken.status_code == 409
+    # issue #14: another tenant's client id is the operator's to attach, answered as one with data
+    assert (taken.status_code, taken.json()["error"]) == (403, "operator_required")
 
 
 def test_health_readiness_metrics_and_openapi(service: Service) -> None:
@@ -304,3 +311,21 @@ def test_a_stuck_client_shows_what_is_where_and_resumes_only_once_it_agrees(
     )
     assert resumed.json()["state"] == "ACTIVE"  # the half-made shift was undone on resume
     assert service.budgets("acme-shop")[Platform.META].to_units() == 500.0
+
+
+def test_budget_efficiency_says_why_old_imported_data_leaves_every_platform_out(
+    service: Service,
+) -> None:
+    orders = b"customer_id,ordered_at,amount,platform\nc1,2003-06-30,30,meta\n"
+    service.services.import_file(RecordKind.ORDERS, io.BytesIO(orders), client_id="acme-shop")
+    r = service.http.get(
+        "/budget-efficiency",
+        params={"client_id": "acme-shop", "refresh": "true"},
+        headers=service.auth(),
+    )
+    assert r.status_code == 200
+    body = r.json()
+    assert body["platform_details"] == []
+    assert set(body["left_out_reasons"].values()) == {"ltv_unknown"}
+    assert "no customer was acquired in the 90 days to" in body["left_out_note"]
+    assert "the latest imported order is from 2003-06-30" in body["left_out_note"]

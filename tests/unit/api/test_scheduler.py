@@ -64,13 +64,18 @@ def test_cycles_of_different_clients_run_at_once_up_to_the_setting(tmp_path: Pat
             with guard:
                 running += 1
                 most = max(most, running)
-            threading.Event().wait(0.05)  # a platform API's latency, in real time
+                if running >= expected:
+                    full.set()
+            # hold every call until `expected` are in flight at once: no timing involved; if the
+            # pool ran fewer at once, the wait would end on its timeout and `most` would say so
+            full.wait(timeout=10)
             with guard:
                 running -= 1
             return self._inner.platforms(client_id)  # type: ignore[attr-defined, no-any-return]
 
     for concurrency, expected in ((1, 1), (4, 4)):
         running, most = 0, 0
+        full = threading.Event()
         for svc in build_service(tmp_path / str(concurrency), cycle_concurrency=concurrency):
             for i in range(8):
                 svc.services.attach_client(f"x{i}", tenant_id="acme", sandbox=True)

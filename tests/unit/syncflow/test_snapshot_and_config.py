@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kiki.application.flow_services import optimizer_defaults
 from kiki.core.errors import InvalidInputError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
+from kiki.settings import Settings
 from kiki.syncflow.domain.config import BudgetLimits, OptimizerConfig
 from kiki.syncflow.domain.plan import plan_cycle
 from kiki.syncflow.snapshot import parse_snapshot, plan_to_dict
@@ -97,3 +100,15 @@ def test_configuration_that_cannot_work_is_refused(make: Any, field: str) -> Non
     with pytest.raises(InvalidInputError) as caught:
         make()
     assert caught.value.field == field
+
+
+def test_the_caps_window_and_cooldown_come_from_the_settings_within_bounds(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = optimizer_defaults(Settings(shift_window_s=60.0, shift_cooldown_s=0.0))
+    assert (config.window_s, config.cooldown_s) == (60.0, 0.0)
+    assert optimizer_defaults(Settings()).window_s == 86_400.0  # the seed's 24 h
+    for bad in ({"shift_window_s": 0}, {"shift_window_s": 1e308}, {"shift_cooldown_s": 1e308}):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            Settings(**bad)  # type: ignore[arg-type]

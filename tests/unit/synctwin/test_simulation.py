@@ -12,6 +12,9 @@ from kiki.synctwin.domain.inputs import Baseline, Strategy
 from kiki.synctwin.domain.simulation import (
     RiskProfile,
     SimulationResult,
+    _from_order_statistics,
+    _independent_outcomes,
+    _rank_table,
     exact_confidence,
     linear_coefficients,
     risk_profile,
@@ -309,3 +312,59 @@ def test_statistics_agree_with_numpy_for_any_valid_input(
     assert result.p10_uplift <= result.median_all <= result.p90_uplift
     assert result.approved == (result.confidence > 0.85)
     assert simulate_batch([strategy], [baseline], seed=seed, simulations=n) == [result]
+
+
+def sorted_simulate(
+    strategy: Strategy, baseline: Baseline, *, seed: int, simulations: int = 10_000
+) -> SimulationResult:
+    """The version before selection: sort every outcome, read the ranks from the sorted array
+    (kept here so that selecting ranks is checked against it, bit for bit)."""
+    rng = np.random.default_rng(seed)
+    if strategy.uncertainty is None:
+        a, b = linear_coefficients(strategy, baseline)
+        outcomes = np.sort(rng.normal(1.0, 0.15, simulations)) * a + b
+        outcomes = outcomes[::-1] if a < 0 else outcomes
+        exact: float | None = exact_confidence(a, b, 0.15)
+        model = "seed"
+    else:
+        outcomes = np.sort(_independent_outcomes(strategy, baseline, simulations, rng))
+        exact, model = None, "independent"
+    n = outcomes.shape[0]
+    positives = int(n - np.searchsorted(outcomes, 0.0, side="right"))
+    ranks = _rank_table(np.array([positives], dtype=np.intp), n)[0]
+    return _from_order_statistics(
+        outcomes[ranks],
+        positives,
+        n,
+        threshold=0.85,
+        seed=seed,
+        variance=0.15,
+        model=model,
+        exact=exact,
+    )
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        {"audience_size": 50_000, "cvr": 0.02, "daily_budget": "800"},  # rising, mostly positive
+        {"audience_size": 20_000, "cvr": 0.02, "daily_budget": "800"},  # rising, all negative
+        {"audience_size": 1_000, "cvr": 0.01, "daily_budget": "900"},  # falling uplift (a < 0)
+        {"audience_size": 23_600, "cvr": 0.02, "daily_budget": "100"},  # straddles zero
+        {
+            "audience_size": 50_000,
+            "cvr": 0.02,
+            "daily_budget": "800",
+            "uncertainty": {"cvr": 0.2, "cost": 0.1, "aov": 0.15},
+        },
+    ],
+)
+def test_selecting_ranks_equals_sorting_bit_for_bit_over_many_seeds(
+    shape: dict[str, object], baseline: Baseline
+) -> None:
+    strategy = Strategy.from_dict(shape)
+    for seed in range(200):
+        for n in (1, 2, 9, 10_000):
+            assert simulate(strategy, baseline, seed=seed, simulations=n) == sorted_simulate(
+                strategy, baseline, seed=seed, simulations=n
+            ), (seed, n)

@@ -17,7 +17,7 @@ from kiki.adapters.grpc_clients.channel import (
 from kiki.core.errors import StorageError
 from kiki.syncledger.errors import TransferConflictError
 from kiki.syncledger.fencing import Lease
-from kiki.syncledger.ledger import Transfer
+from kiki.syncledger.ledger import Transfer, reconciling_view
 from kiki.wire.convert import instant_to, transfer_from, transfer_to
 from kiki.wire.gen import budget_optimizer_pb2 as bo
 
@@ -51,14 +51,23 @@ class GrpcLedger:
         return self._call(self._record, request, transfer.client_id).recorded
 
     def transfers(
-        self, *, client_id: str | None = None, since: datetime | None = None
+        self,
+        *,
+        client_id: str | None = None,
+        since: datetime | None = None,
+        shift_id: str | None = None,
+        reconciling: bool = False,
     ) -> list[Transfer]:
+        """The wire filters by client and time; a shift and ``reconciling`` are applied here."""
         request = bo.ListBudgetReallocationsRequest(
             client_id=client_id or "",
             since_unix_micros=None if since is None else instant_to(since),
         )
         reply = self._call(self._list, request, client_id)
-        return [transfer_from(m) for m in reply.transfers]
+        found = [transfer_from(m) for m in reply.transfers]
+        if shift_id is not None:
+            found = [t for t in found if t.shift_id == shift_id]
+        return reconciling_view(found) if reconciling else found
 
     def _call(self, invoke: Callable[[Req], Resp], request: Req, client_id: str | None) -> Resp:
         try:

@@ -25,9 +25,17 @@ class SqlClientConfigStore:
         self._defaults = defaults
 
     def get(self, client_id: str) -> OptimizerConfig:
+        # One statement: the client's settings row (if any) beside each of its limits (if any).
+        key = sa.select(sa.literal(client_id, sa.String()).label("client_id")).subquery("k")
+        query = sa.select(cs, lim.c.platform, lim.c.floor_micros, lim.c.ceiling_micros).select_from(
+            key.outerjoin(cs, cs.c.client_id == key.c.client_id).outerjoin(
+                lim, lim.c.client_id == key.c.client_id
+            )
+        )
         with translate_errors("reading client settings"), reading(self._engine) as conn:
-            row = conn.execute(sa.select(cs).where(cs.c.client_id == client_id)).first()
-            limit_rows = conn.execute(sa.select(lim).where(lim.c.client_id == client_id)).all()
+            rows = conn.execute(query).all()
+        row = rows[0] if rows and rows[0]._mapping["client_id"] is not None else None
+        limit_rows = [r for r in rows if r.platform is not None]
         config = self._defaults
         if row is not None:
             m = row._mapping

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kiki.adapters.sql.connection_tables import platform_connections as pc
-from kiki.adapters.sql.engine import reading, translate_errors
+from kiki.adapters.sql.engine import reading, scope_memo, translate_errors
 from kiki.core.platform import Platform
 from kiki.platforms.connections import Connection
 
@@ -47,18 +47,30 @@ class SqlConnectionBook:
             return _connection(found._mapping)
 
     def get(self, client_id: str, platform: Platform) -> Connection | None:
+        """In a read scope (a cycle), one query answers every platform of the client."""
+        if scope_memo(self._engine) is not None:
+            return next((c for c in self.of(client_id) if c.platform is platform), None)
         with translate_errors("reading a connection"), reading(self._engine) as conn:
             found = conn.execute(sa.select(pc).where(_key(client_id, platform))).first()
         return None if found is None else _connection(found._mapping)
 
     def of(self, client_id: str | None = None) -> list[Connection]:
+        memo = scope_memo(self._engine)
+        key = ("connections", client_id)
+        if memo is not None and key in memo:
+            kept: tuple[Connection, ...] = memo[key]  # type: ignore[assignment]
+            return list(kept)
         query = sa.select(pc).order_by(pc.c.client_id)
         if client_id is not None:
             query = query.where(pc.c.client_id == client_id)
         with translate_errors("reading connections"), reading(self._engine) as conn:
             rows = conn.execute(query).all()
-        found = [_connection(r._mapping) for r in rows]
-        return sorted(found, key=lambda c: (c.client_id, c.platform.rank))
+        found = sorted(
+            (_connection(r._mapping) for r in rows), key=lambda c: (c.client_id, c.platform.rank)
+        )
+        if memo is not None:
+            memo[key] = tuple(found)
+        return found
 
 
 def _key(client_id: str, platform: Platform) -> sa.ColumnElement[bool]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,14 +20,29 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``: ``postgresql://`` via psycopg 3; a SQLite file's folder is made."""
+def make_engine(url: str, *, concurrency: int = 1, **kwargs: Any) -> Engine:
+    """An engine for ``url``: ``postgresql://`` via psycopg 3; a SQLite file's folder is made.
+
+    No ping on checkout (it cost every lookup a round trip): a connection the server dropped
+    fails its statement, SQLAlchemy then discards the whole pool, and the next checkout
+    connects afresh; ``pool_recycle`` retires connections before servers time them out. The
+    pool holds two connections per concurrent cycle (its read scope and its writes) and spares.
+    """
     parsed = sa.make_url(url)
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
+    pool: dict[str, Any] = {
+        "pool_size": max(5, 2 * concurrency + 2),
+        "max_overflow": 10,
+        "pool_recycle": 1800,
+    }
     if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            kwargs = {**pool, **kwargs}
         return _sqlite_engine(parsed, **kwargs)
-    return sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
+    engine = sa.create_engine(parsed, **{**pool, **kwargs})
+    watch_writes(engine)
+    return engine
 
 
 def _sqlite_engine(url: sa.URL, **kwargs: Any) -> Engine:
@@ -48,6 +65,7 @@ def _sqlite_engine(url: sa.URL, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
+        _writing(connection)
         # Writers take the write lock up front: read-then-write transactions (audit head,
         # ledger idempotency) then serialise instead of failing with SQLITE_BUSY half-way.
         # Readers begin deferred: under WAL they read a snapshot and wait for nobody.
@@ -62,10 +80,81 @@ def _sqlite_engine(url: sa.URL, **kwargs: Any) -> Engine:
 _READ_ONLY = "kiki_read_only"
 
 
-def reading(engine: Engine) -> sa.Connection:
+@dataclass
+class _Scope:
+    """One connection and read transaction shared by every read of ``engine`` in a context."""
+
+    engine: Engine
+    conn: sa.Connection
+    memo: dict[object, object] = field(default_factory=dict)
+
+
+_SCOPE: ContextVar[_Scope | None] = ContextVar("kiki_read_scope", default=None)
+
+
+@contextmanager
+def reading(engine: Engine, *, fresh: bool = False) -> Iterator[sa.Connection]:
     """A connection for reads only: on SQLite its transactions begin deferred, so that readers
-    neither take nor wait for the write lock. Use ``engine.begin()`` for anything that writes."""
-    return engine.connect().execution_options(**{_READ_ONLY: True})
+    neither take nor wait for the write lock. Use ``engine.begin()`` for anything that writes.
+
+    Inside ``read_scope(engine)`` this is the scope's connection, in its one read transaction;
+    ``fresh`` asks for a connection of its own anyway (a lease check must see the latest
+    commit, never a snapshot taken earlier)."""
+    scope = _SCOPE.get()
+    if scope is not None and scope.engine is engine and not fresh:
+        yield scope.conn
+        return
+    with engine.connect().execution_options(**{_READ_ONLY: True}) as conn:
+        yield conn
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[None]:
+    """Every ``reading(engine)`` in this context (thread) shares one connection and one read
+    transaction, so a cycle's reads cost one checkout and one BEGIN. A write through
+    ``engine.begin()`` in the same context ends that read transaction and empties the memo, so
+    whatever is read after it, in a new transaction, sees the write. Nested scopes are one.
+    An in-memory SQLite database has one connection per thread, which a scope cannot share
+    with writers: there the scope does nothing."""
+    current = _SCOPE.get()
+    if (current is not None and current.engine is engine) or _single_connection(engine):
+        yield
+        return
+    with engine.connect().execution_options(**{_READ_ONLY: True}) as conn:
+        token = _SCOPE.set(_Scope(engine, conn))
+        try:
+            yield
+        finally:
+            _SCOPE.reset(token)
+
+
+def _single_connection(engine: Engine) -> bool:
+    database = engine.url.database
+    return engine.dialect.name == "sqlite" and (not database or database == ":memory:")
+
+
+def scope_memo(engine: Engine) -> dict[object, object] | None:
+    """The current read scope's memo for ``engine`` (None outside a scope): answers that stay
+    true until this context writes (each ``engine.begin()`` empties it)."""
+    scope = _SCOPE.get()
+    return scope.memo if scope is not None and scope.engine is engine else None
+
+
+def _writing(connection: sa.Connection) -> None:
+    """On BEGIN of a writing connection: end the scope's read transaction, forget its memo."""
+    if connection.get_execution_options().get(_READ_ONLY):
+        return
+    scope = _SCOPE.get()
+    if scope is not None and scope.engine is connection.engine and scope.conn is not connection:
+        scope.memo.clear()
+        if scope.conn.in_transaction():
+            scope.conn.rollback()
+
+
+def watch_writes(engine: Engine) -> None:
+    """Make ``engine``'s writers end read scopes (SQLite engines do it in their BEGIN hook)."""
+    if engine.dialect.name != "sqlite":
+        event.listen(engine, "begin", _writing)
 
 
 @contextmanager
@@ -86,13 +175,13 @@ def translate_errors(action: str) -> Iterator[None]:
 HEADS = frozenset(
     {
         "0002_syncvalue",
-        "0004_service",
         "0005_live",
         "0006_twin_thresholds",
         "0010_guardian",
-        "0011_money_safety",
+        "0016_cycle_cost",
         "0012_connections",
         "0013_mirror",
+        "0014_answers",
     }
 )
 

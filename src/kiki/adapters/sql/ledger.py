@@ -10,11 +10,12 @@ from sqlalchemy.exc import IntegrityError
 
 from kiki.adapters.sql.engine import reading, translate_errors
 from kiki.adapters.sql.safety_tables import cycle_leases as leases
+from kiki.adapters.sql.tables import ledger_open_pending as open_
 from kiki.adapters.sql.tables import ledger_transfers as t
 from kiki.core.money import Money
 from kiki.syncledger.errors import FencedOutError, TransferConflictError
 from kiki.syncledger.fencing import Lease
-from kiki.syncledger.ledger import Transfer, TransferKind
+from kiki.syncledger.ledger import IN_TRANSIT, RESOLUTIONS, Transfer, TransferKind
 
 
 class SqlLedger:
@@ -29,11 +30,14 @@ class SqlLedger:
                         _check_fence(conn, fence)
                     existing = self._find(conn, transfer.transfer_id)
                     if existing is None:
-                        conn.execute(t.insert().values(**_row(transfer)))
+                        seq = conn.execute(
+                            t.insert().values(**_row(transfer)).returning(t.c.seq)
+                        ).scalar_one()
+                        _keep_open(conn, transfer, int(seq))
                         return True
             except IntegrityError:
                 # A concurrent writer recorded the same id first: compare with theirs.
-                with reading(self._engine) as conn:
+                with reading(self._engine, fresh=True) as conn:
                     existing = self._find(conn, transfer.transfer_id)
         if existing is None or not existing.same_content(transfer):
             raise TransferConflictError(
@@ -42,13 +46,22 @@ class SqlLedger:
         return False
 
     def transfers(
-        self, *, client_id: str | None = None, since: datetime | None = None
+        self,
+        *,
+        client_id: str | None = None,
+        since: datetime | None = None,
+        shift_id: str | None = None,
+        reconciling: bool = False,
     ) -> list[Transfer]:
         query = sa.select(t).order_by(t.c.seq)
         if client_id is not None:
             query = query.where(t.c.client_id == client_id)
         if since is not None:
             query = query.where(t.c.at >= since)
+        if shift_id is not None:
+            query = query.where(t.c.shift_id == shift_id)
+        if reconciling:
+            query = query.where(_reconciling(client_id))
         with translate_errors("reading transfers"), reading(self._engine) as conn:
             return [_transfer(row) for row in conn.execute(query)]
 
@@ -56,6 +69,38 @@ class SqlLedger:
     def _find(conn: sa.Connection, transfer_id: str) -> Transfer | None:
         row = conn.execute(sa.select(t).where(t.c.transfer_id == transfer_id)).first()
         return None if row is None else _transfer(row)
+
+
+def _keep_open(conn: sa.Connection, transfer: Transfer, seq: int) -> None:
+    """In the recording transaction: a pending transfer opens, its resolution closes it."""
+    if transfer.kind is TransferKind.PENDING:
+        conn.execute(
+            open_.insert().values(
+                transfer_id=transfer.transfer_id, client_id=transfer.client_id, seq=seq
+            )
+        )
+    elif transfer.kind in RESOLUTIONS and transfer.corrects:
+        conn.execute(
+            open_.delete().where(
+                open_.c.transfer_id == transfer.corrects,
+                open_.c.client_id == transfer.client_id,
+            )
+        )
+
+
+def _reconciling(client_id: str | None) -> sa.ColumnElement[bool]:
+    """What ``reconciling_view`` keeps, by index: the transfers through transit (the partial
+    index; literal values so that both planners can use it) and every transfer from the
+    client's first open pending transfer on."""
+    transit: sa.ColumnElement[str] = sa.literal_column(f"'{IN_TRANSIT}'")
+    first_open = sa.select(sa.func.min(open_.c.seq))
+    if client_id is not None:
+        first_open = first_open.where(open_.c.client_id == client_id)
+    return sa.or_(
+        t.c.source == transit,
+        t.c.destination == transit,
+        t.c.seq >= first_open.scalar_subquery(),
+    )
 
 
 def _check_fence(conn: sa.Connection, fence: Lease) -> None:

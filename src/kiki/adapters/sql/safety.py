@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from kiki.adapters.sql.engine import reading, translate_errors
+from kiki.adapters.sql.engine import reading, scope_memo, translate_errors
 from kiki.adapters.sql.safety_tables import client_states as cs
 from kiki.adapters.sql.safety_tables import cycle_leases as cl
 from kiki.syncflow.domain.client_state import ClientState, ClientStatus
@@ -28,10 +28,18 @@ class SqlClientStates:
         self._engine = engine
 
     def get(self, client_id: str) -> ClientStatus:
+        """In a read scope (a cycle), read once until this context writes."""
+        memo = scope_memo(self._engine)
+        key = ("client_state", client_id)
+        if memo is not None and key in memo:
+            return memo[key]  # type: ignore[return-value]
         query = sa.select(cs).where(cs.c.client_id == client_id)
         with translate_errors("reading a client's state"), reading(self._engine) as conn:
             row = conn.execute(query).first()
-        return ClientStatus(client_id, ClientState.ACTIVE) if row is None else _status(row)
+        status = ClientStatus(client_id, ClientState.ACTIVE) if row is None else _status(row)
+        if memo is not None:
+            memo[key] = status
+        return status
 
     def set(self, status: ClientStatus) -> None:
         values = {
@@ -107,7 +115,11 @@ class SqlCycleLeases:
         if now >= lease.expires_at:
             return False
         query = sa.select(cl.c.holder, cl.c.token).where(cl.c.client_id == lease.client_id)
-        with translate_errors("checking a cycle lease"), reading(self._engine) as conn:
+        # fresh: never a read scope's snapshot, the lease may have moved since it began
+        with (
+            translate_errors("checking a cycle lease"),
+            reading(self._engine, fresh=True) as conn,
+        ):
             row = conn.execute(query).first()
         return row is not None and (row.holder, int(row.token)) == (lease.holder, lease.token)
 

@@ -22,6 +22,8 @@ api_keys = sa.Table(
     sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("revoked_at", UtcDateTime(), nullable=True),
+    # An operator key may act beyond its tenant's clients (migration 0014_answers).
+    sa.Column("operator", sa.Boolean(), nullable=False, server_default=sa.false()),
     sa.Index("ix_api_keys_tenant", "tenant_id"),
 )
 

@@ -39,18 +39,24 @@ class SqlTenantStore:
             _require_tenant(conn, key.tenant_id)
             conn.execute(
                 api_keys.insert().values(
-                    key_id=key.key_id, tenant_id=key.tenant_id, key_hash=key_hash, created_at=now
+                    key_id=key.key_id,
+                    tenant_id=key.tenant_id,
+                    key_hash=key_hash,
+                    created_at=now,
+                    operator=key.operator,
                 )
             )
 
     def live_key(self, key_hash: str) -> LiveKey | None:
         with translate_errors("checking an API key"), reading(self._engine) as conn:
             row = conn.execute(
-                sa.select(api_keys.c.tenant_id, api_keys.c.key_hash).where(
+                sa.select(api_keys.c.tenant_id, api_keys.c.key_hash, api_keys.c.operator).where(
                     api_keys.c.key_hash == key_hash, api_keys.c.revoked_at.is_(None)
                 )
             ).first()
-        return None if row is None else LiveKey(tenant_id=row.tenant_id, key_hash=row.key_hash)
+        if row is None:
+            return None
+        return LiveKey(row.tenant_id, row.key_hash, operator=bool(row.operator))
 
     def revoke(self, tenant_id: str, *, key_id: str | None, now: datetime) -> int:
         with translate_errors("revoking API keys"), self._engine.begin() as conn:
@@ -70,7 +76,9 @@ class SqlTenantStore:
             ).all()
         keys: dict[str, list[ApiKeyInfo]] = defaultdict(list)
         for k in key_rows:
-            keys[k.tenant_id].append(ApiKeyInfo(k.key_id, k.created_at, k.revoked_at))
+            keys[k.tenant_id].append(
+                ApiKeyInfo(k.key_id, k.created_at, k.revoked_at, operator=bool(k.operator))
+            )
         clients: dict[str, list[str]] = defaultdict(list)
         for c in client_rows:
             clients[c.tenant_id].append(c.client_id)

@@ -6,7 +6,8 @@ their rounding live in ``kiki.syncvalue.domain.definitions``, so both engines ag
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -60,12 +61,96 @@ class SqlValueSource:
             return ValueReport(window, platforms, _baseline(conn, client_id, window))
 
     def has_data(self, client_id: str) -> bool:
-        checks = [
-            sa.select(table.c.client_id).where(table.c.client_id == client_id).limit(1)
-            for table in (orders, cust, spend)
-        ]
         with translate_errors("checking for imported data"), reading(self._engine) as conn:
-            return any(conn.execute(check).first() is not None for check in checks)
+            return bool(conn.execute(sa.select(_imported(client_id))).scalar())
+
+    def measured(
+        self, client_id: str, *, lookback_days: int, as_of: datetime
+    ) -> tuple[PlatformValue, ...] | None:
+        """Every platform's cohort, revenue and spend in W, in one statement; None when the
+        client imported nothing at all (``has_data`` false)."""
+        window = Window(as_of, lookback_days)
+        first_day, end_day = window.spend_days()
+        params = {
+            "client": client_id,
+            "start": window.start,
+            "as_of": window.as_of,
+            "first_day": first_day,
+            "end_day": end_day,
+        }
+        with translate_errors("reading platform values"), reading(self._engine) as conn:
+            rows = conn.execute(_MEASURED, params).all()
+        figures: dict[str, dict[str, int]] = {"customers": {}, "revenue": {}, "spend": {}}
+        imported = False
+        for what, platform, total in rows:
+            if what == "imported":
+                imported = bool(total)
+            else:
+                figures[what][platform] = int(total or 0)
+        if not imported:
+            return None
+        return tuple(
+            PlatformValue(
+                platform=p,
+                customers=figures["customers"].get(p.value, 0),
+                revenue=Money(figures["revenue"].get(p.value, 0)),
+                spend=Money(figures["spend"].get(p.value, 0)),
+            )
+            for p in Platform
+        )
+
+    def latest_order_at(self, client_id: str) -> datetime | None:
+        query = sa.select(sa.func.max(orders.c.ordered_at)).where(orders.c.client_id == client_id)
+        with translate_errors("reading the latest order"), reading(self._engine) as conn:
+            latest: datetime | None = conn.execute(query).scalar()
+        if latest is None:
+            return None
+        return latest if latest.tzinfo else latest.replace(tzinfo=UTC)
+
+
+def _imported(client_id: str | sa.BindParameter[str]) -> sa.ColumnElement[bool]:
+    """Whether any order, customer or spend row of the client exists (three index probes)."""
+    return sa.or_(
+        *(sa.exists().where(table.c.client_id == client_id) for table in (orders, cust, spend))
+    )
+
+
+def _measured() -> sa.CompoundSelect[Any]:
+    """The statement ``measured`` runs, built once: whether the client imported anything, and
+    per platform its cohort, revenue and spend in W (bound: client, start, as_of, days)."""
+    client = sa.bindparam("client", type_=acq.c.client_id.type)
+    start = sa.bindparam("start", type_=acq.c.acquired_at.type)
+    as_of = sa.bindparam("as_of", type_=acq.c.acquired_at.type)
+    first_day = sa.bindparam("first_day", type_=spend.c.day.type)
+    end_day = sa.bindparam("end_day", type_=spend.c.day.type)
+    names = [p.value for p in Platform]
+    return sa.union_all(
+        sa.select(sa.literal("imported"), sa.literal(""), sa.cast(_imported(client), sa.Integer)),
+        sa.select(sa.literal("customers"), acq.c.platform, sa.func.count())
+        .where(
+            acq.c.client_id == client,
+            acq.c.platform.in_(names),
+            acq.c.acquired_at >= start,
+            acq.c.acquired_at < as_of,
+        )
+        .group_by(acq.c.platform),
+        sa.select(sa.literal("revenue"), orders.c.acq_platform, sa.func.sum(orders.c.amount_micros))
+        .where(
+            orders.c.client_id == client,
+            orders.c.acq_platform.in_(names),
+            orders.c.acq_at >= start,
+            orders.c.acq_at < as_of,
+            orders.c.ordered_at >= orders.c.acq_at,
+            orders.c.ordered_at < as_of,
+        )
+        .group_by(orders.c.acq_platform),
+        sa.select(sa.literal("spend"), spend.c.platform, sa.func.sum(spend.c.spend_micros))
+        .where(spend.c.client_id == client, spend.c.day >= first_day, spend.c.day < end_day)
+        .group_by(spend.c.platform),
+    )
+
+
+_MEASURED = _measured()
 
 
 def _platform_values(

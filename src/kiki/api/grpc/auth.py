@@ -8,6 +8,7 @@ from typing import Any, NoReturn, TypeVar
 
 import grpc
 
+from kiki.api.public_errors import message_of, unexpected
 from kiki.application.tenancy import TenantServices
 from kiki.core.errors import ConfigurationError, InvalidInputError, KikiError, StorageError
 from kiki.platforms.errors import (
@@ -30,6 +31,7 @@ from kiki.tenancy import (
     ClientTakenError,
     IdempotencyConflictError,
     IdempotencyInProgressError,
+    OperatorRequiredError,
     Tenant,
 )
 
@@ -38,6 +40,7 @@ _CALLER: contextvars.ContextVar[Tenant] = contextvars.ContextVar("kiki_grpc_call
 # First match wins; order subclasses before their parents.
 CODES: list[tuple[type[KikiError], grpc.StatusCode]] = [
     (AuthenticationError, grpc.StatusCode.UNAUTHENTICATED),
+    (OperatorRequiredError, grpc.StatusCode.PERMISSION_DENIED),
     (ClientNotFoundError, grpc.StatusCode.NOT_FOUND),
     (UnknownClientError, grpc.StatusCode.NOT_FOUND),
     (CampaignNotFoundError, grpc.StatusCode.NOT_FOUND),
@@ -72,7 +75,7 @@ def caller() -> Tenant:
 
 def abort(context: grpc.ServicerContext, exc: KikiError) -> NoReturn:
     code = next(code for kind, code in CODES if isinstance(exc, kind))
-    context.abort(code, str(exc))
+    context.abort(code, message_of(exc))
     raise AssertionError("context.abort raises")  # pragma: no cover
 
 
@@ -86,6 +89,9 @@ def translated(
             return method(self, request, context)
         except KikiError as exc:
             abort(context, exc)
+        except Exception as exc:  # noqa: BLE001  # a bug: a generic line, the details logged
+            context.abort(grpc.StatusCode.INTERNAL, unexpected(exc, where=method.__name__))
+            raise AssertionError("context.abort raises") from None  # pragma: no cover
 
     wrapper.__name__ = method.__name__
     wrapper.__doc__ = method.__doc__

@@ -31,6 +31,23 @@ SERVICES = (
 )
 
 
+class ReadinessHealth(health.HealthServicer):  # type: ignore[misc]  # untyped package
+    """gRPC health that agrees with /readyz: a registered service is SERVING only while the
+    service is ready (serving, and every configured dependency answers)."""
+
+    def __init__(self, state: ServiceState) -> None:
+        super().__init__()
+        self._state = state
+
+    def Check(  # noqa: N802  # the generated name
+        self, request: health_pb2.HealthCheckRequest, context: grpc.ServicerContext
+    ) -> health_pb2.HealthCheckResponse:
+        reply = super().Check(request, context)
+        if reply.status == health_pb2.HealthCheckResponse.SERVING and not self._state.ready():
+            return health_pb2.HealthCheckResponse(status=health_pb2.HealthCheckResponse.NOT_SERVING)
+        return reply
+
+
 def build_server(
     tenancy: TenantServices, state: ServiceState, *, address: str, max_workers: int = 8
 ) -> tuple[grpc.Server, int]:
@@ -59,7 +76,7 @@ def build_server(
     pf_grpc.add_PlatformServiceServicer_to_server(  # type: ignore[no-untyped-call]
         PlatformServicer(tenancy), server
     )
-    checker = health.HealthServicer()
+    checker = ReadinessHealth(state)
     health_pb2_grpc.add_HealthServicer_to_server(checker, server)
     for name in ("", *SERVICES):
         checker.set(name, health_pb2.HealthCheckResponse.SERVING)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from kiki.core.money import Money
 from kiki.syncflow.services.run_optimization_cycle import LTV_LOOKBACK_DAYS
 from kiki.syncnotify.alert import Alert, Severity
 from kiki.synctwin.domain.mirror import DecisionBatch, EventBatch
+from kiki.views import flow
 from kiki.wire import convert, gate_convert, mirror_convert
 from kiki.wire.gen import budget_optimizer_pb2 as bo
 from kiki.wire.gen import budget_optimizer_pb2_grpc as bo_grpc
@@ -156,6 +158,32 @@ class BudgetOptimizerServicer(bo_grpc.BudgetOptimizerServiceServicer):
             key=request.idempotency_key or None,
         )
         return convert.client_state_to(status)
+
+    @translated
+    def GetClientSettings(
+        self, request: bo.ClientSettingsRequest, context: grpc.ServicerContext
+    ) -> bo.ClientSettings:
+        found = self.tenancy.settings(caller(), request.client_id)
+        return bo.ClientSettings(
+            client_id=found.client_id, settings_json=json.dumps(flow.settings(found))
+        )
+
+    @translated
+    def ChangeClientSettings(
+        self, request: bo.ChangeClientSettingsRequest, context: grpc.ServicerContext
+    ) -> bo.ClientSettings:
+        try:
+            changes = json.loads(request.changes_json or "{}")
+        except ValueError as exc:
+            raise InvalidInputError("changes_json", f"is not JSON ({exc})") from None
+        if not isinstance(changes, dict):
+            raise InvalidInputError("changes_json", "must be a JSON object")
+        found, _ = self.tenancy.change_settings(
+            caller(), request.client_id, changes, key=request.idempotency_key or None
+        )
+        return bo.ClientSettings(
+            client_id=found.client_id, settings_json=json.dumps(flow.settings(found))
+        )
 
 
 _LOOKAHEAD = 2  # MirrorBidStream: batches decoded ahead of the answers

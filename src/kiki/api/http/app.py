@@ -7,7 +7,7 @@ one JSON view (``kiki.views``); nothing else.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request, Response
@@ -16,9 +16,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, StrictBool
+from starlette.exceptions import HTTPException
 
 from kiki.api.health import ServiceState
-from kiki.api.http.errors import kiki_error, validation_error
+from kiki.api.http.bodies import LaunchBody, SimulationBody, json_object, publish, request_body
+from kiki.api.http.errors import http_error, internal_error, kiki_error, validation_error
 from kiki.api.http.limits import BodySizeLimit
 from kiki.application import inputs
 from kiki.application.tenancy import TenantServices
@@ -69,6 +71,16 @@ async def _tenant(
 
 Caller = Annotated[Tenant, Depends(_tenant)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+JsonObject = Annotated[dict[str, Any], Depends(json_object)]  # its schema: openapi_extra
+
+
+def _answer_errors(api: FastAPI, *, max_body_bytes: int) -> None:
+    """Every refusal and failure in KIKI's one error shape, and bodies bounded in size."""
+    api.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    api.add_exception_handler(KikiError, kiki_error)
+    api.add_exception_handler(RequestValidationError, validation_error)
+    api.add_exception_handler(HTTPException, http_error)
+    api.add_exception_handler(Exception, internal_error)
 
 
 def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
@@ -79,11 +91,9 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
         description="Move advertising money safely across six ad platforms.",
     )
     services = tenancy.services
-    api.add_middleware(BodySizeLimit, max_bytes=services.ports.settings.max_body_bytes)
-    api.add_exception_handler(KikiError, kiki_error)
-    api.add_exception_handler(RequestValidationError, validation_error)
-
+    _answer_errors(api, max_body_bytes=services.ports.settings.max_body_bytes)
     api.state.tenancy = tenancy
+    _publish_schemas(api)
 
     def changed(view: dict[str, Any], replayed: bool, status: int = 200) -> JSONResponse:
         headers = {"Idempotent-Replayed": "true"} if replayed else None
@@ -118,7 +128,9 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
             report = await run_in_threadpool(
                 lambda: tenancy.efficiency(caller, client_id, refresh=True)
             )
-        return JSONResponse(flow.budget_efficiency(report))
+        reading = report.reading
+        note = services.left_out_note(reading.client_id, reading.plan, reading.at)
+        return JSONResponse(flow.budget_efficiency(report, note=note))
 
     @api.get("/v1/clients", tags=["clients"])
     def list_clients(caller: Caller) -> dict[str, Any]:
@@ -166,7 +178,8 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
     ) -> JSONResponse:
         """Run one optimisation cycle; ``dry_run`` plans only. Applying needs Idempotency-Key."""
         report, replayed = tenancy.run_cycle(caller, client_id, dry_run=body.dry_run, key=key)
-        return changed(flow.cycle(report), replayed)
+        note = services.left_out_note(report.client_id, report.plan, report.at)
+        return changed(flow.cycle(report, note=note), replayed)
 
     @api.get("/v1/clients/{client_id}/reallocations", tags=["syncflow"])
     def reallocations(caller: Caller, client_id: str) -> dict[str, Any]:
@@ -184,7 +197,8 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
         body: Annotated[dict[str, Any], Body()],
         key: IdempotencyKey = None,
     ) -> JSONResponse:
-        """Change the given settings (threshold, percent, cooldown_s, allow, deny, limits)."""
+        """Change the given settings (efficiency_threshold, reallocation_percent, cooldown_s,
+        allow, deny, limits); the rest are kept. Audited."""
         result, replayed = tenancy.change_settings(caller, client_id, body, key=key)
         return changed(flow.settings(result), replayed)
 
@@ -198,11 +212,25 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
 Changed = Callable[..., JSONResponse]
 
 
+def _publish_schemas(api: FastAPI) -> None:
+    """The OpenAPI document with the bodies the routes parse themselves and the error shape."""
+    generate = api.openapi
+
+    def openapi() -> dict[str, Any]:
+        if api.openapi_schema is None:
+            api.openapi_schema = publish(generate())
+        return api.openapi_schema
+
+    api.openapi = openapi  # type: ignore[method-assign]
+
+
 def _twin_and_value_routes(api: FastAPI, tenancy: TenantServices, changed: Changed) -> None:
-    @api.post("/v1/clients/{client_id}/simulations", tags=["synctwin"])
-    def simulate(
-        caller: Caller, client_id: str, body: Annotated[dict[str, Any], Body()]
-    ) -> dict[str, Any]:
+    @api.post(
+        "/v1/clients/{client_id}/simulations",
+        tags=["synctwin"],
+        openapi_extra=request_body(SimulationBody),
+    )
+    def simulate(caller: Caller, client_id: str, body: JsonObject) -> dict[str, Any]:
         """Monte Carlo on ``strategy`` against ``baseline`` (default: the client's own)."""
         unknown = set(body) - {"strategy", "baseline", "seed"}
         if unknown:
@@ -216,12 +244,13 @@ def _twin_and_value_routes(api: FastAPI, tenancy: TenantServices, changed: Chang
         )
         return twin.simulation(result)
 
-    @api.post("/v1/clients/{client_id}/launches", tags=["synctwin"])
+    @api.post(
+        "/v1/clients/{client_id}/launches",
+        tags=["synctwin"],
+        openapi_extra=request_body(LaunchBody),
+    )
     def launch(
-        caller: Caller,
-        client_id: str,
-        body: Annotated[dict[str, Any], Body()],
-        key: IdempotencyKey = None,
+        caller: Caller, client_id: str, body: JsonObject, key: IdempotencyKey = None
     ) -> JSONResponse:
         """Simulate, then launch only if approved; a rejection answers approved=false."""
         outcome, replayed = tenancy.launch(
@@ -239,7 +268,10 @@ def _twin_and_value_routes(api: FastAPI, tenancy: TenantServices, changed: Chang
     ) -> dict[str, Any]:
         chosen = None if platform is None else Platform.parse(platform)
         answer = tenancy.value_report(
-            caller, client_id, lookback_days=lookback_days, as_of=_aware(as_of)
+            caller,
+            client_id,
+            lookback_days=lookback_days,
+            as_of=inputs.instant(as_of, field="as_of"),
         )
         return value.ltv(answer, platform=chosen)
 
@@ -251,7 +283,10 @@ def _twin_and_value_routes(api: FastAPI, tenancy: TenantServices, changed: Chang
         as_of: datetime | None = None,
     ) -> dict[str, Any]:
         result = tenancy.value_baseline(
-            caller, client_id, lookback_days=lookback_days, as_of=_aware(as_of)
+            caller,
+            client_id,
+            lookback_days=lookback_days,
+            as_of=inputs.instant(as_of, field="as_of"),
         )
         return value.baseline(result)
 
@@ -367,13 +402,6 @@ def _gate_routes(api: FastAPI, tenancy: TenantServices, changed: Changed) -> Non
         and changes nothing. Needs an Idempotency-Key."""
         change, replayed = tenancy.apply_gate_threshold(caller, client_id, key=key)
         return changed(gate.threshold_change(change), replayed)
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """A bare date-time means UTC, as SyncValue's CSV dates do."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
 
 
 def _required(key: str | None) -> str:

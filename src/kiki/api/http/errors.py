@@ -5,7 +5,9 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
+from kiki.api.public_errors import message_of, scrub, unexpected
 from kiki.core.errors import ConfigurationError, InvalidInputError, KikiError, StorageError
 from kiki.platforms.errors import (
     CampaignNotFoundError,
@@ -25,12 +27,14 @@ from kiki.tenancy.errors import (
     ClientTakenError,
     IdempotencyConflictError,
     IdempotencyInProgressError,
+    OperatorRequiredError,
     TenantExistsError,
 )
 
 # First match wins; order subclasses before their parents.
 STATUS: list[tuple[type[KikiError], int, str]] = [
     (AuthenticationError, 401, "unauthenticated"),
+    (OperatorRequiredError, 403, "operator_required"),
     (ClientNotFoundError, 404, "not_found"),
     (UnknownClientError, 404, "not_found"),
     (CampaignNotFoundError, 404, "not_found"),
@@ -70,14 +74,43 @@ async def kiki_error(_request: Request, exc: Exception) -> JSONResponse:
     status, code = status_for(exc)
     field = exc.field if isinstance(exc, InvalidInputError) else None
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    return JSONResponse(error_body(code, str(exc), field), status_code=status, headers=headers)
+    body = error_body(code, message_of(exc), field)
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+HTTP_CODES = {401: "unauthenticated", 404: "not_found", 405: "method_not_allowed"}
+
+
+async def http_error(_request: Request, exc: Exception) -> JSONResponse:
+    """The framework's own refusals (no such route, a body it cannot decode), in our shape; a
+    body it cannot parse is bad input naming ``body``, as the README says."""
+    assert isinstance(exc, HTTPException)  # noqa: S101  # registered for it only
+    if exc.status_code == 400:
+        message = "body: is not valid JSON (send a JSON object, Content-Type: application/json)"
+        return JSONResponse(error_body("invalid_input", message, "body"), status_code=422)
+    code = HTTP_CODES.get(exc.status_code, "http_error")
+    body = error_body(code, scrub(str(exc.detail)))
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+async def internal_error(request: Request, exc: Exception) -> JSONResponse:
+    """Any other exception is a bug: a generic line and a reference, the details in the log."""
+    message = unexpected(exc, where=f"{request.method} {request.url.path}")
+    return JSONResponse(error_body("internal", message), status_code=500)
 
 
 async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     """FastAPI's own validation (query, path, typed bodies), in the same shape as ours."""
     assert isinstance(exc, RequestValidationError)  # noqa: S101  # registered for it only
     first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "is invalid"}
-    loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header")]
-    field = ".".join(loc) or "body"
-    message = f"{field}: {first.get('msg', 'is invalid')}"
+    if first.get("type") == "json_invalid":  # its loc is the character offset, not a field
+        message = "body: is not valid JSON (send a JSON object, Content-Type: application/json)"
+        return JSONResponse(error_body("invalid_input", message, "body"), status_code=422)
+    field = ""
+    for part in first.get("loc", ()):
+        if part in ("body", "query", "path", "header"):
+            continue
+        field += f"[{part}]" if isinstance(part, int) else f".{part}" if field else str(part)
+    field = field or "body"
+    message = scrub(f"{field}: {first.get('msg', 'is invalid')}")
     return JSONResponse(error_body("invalid_input", message, field), status_code=422)

@@ -31,6 +31,40 @@ class PlatformEfficiency:
     budget_step_micros: int = 1
 
 
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A platform the cycle cannot weigh, the figures it did have, and why (a reason code:
+    ``ltv_unknown``, ``cac_unknown``, ``cac_zero``, ``not_finite``; the cycle adds
+    ``api_failed`` for a platform it could not read at all)."""
+
+    platform: Platform
+    reason: str
+    ltv: Money | None = None
+    cac: Money | None = None
+    daily_budget: Money | None = None
+
+
+def left_out_reason(item: PlatformInput) -> str | None:
+    """Why ``item`` has no efficiency, or None when it has one."""
+    if item.ltv is None:
+        return "ltv_unknown"
+    if item.cac is None:
+        return "cac_unknown"
+    if item.cac.micros <= 0:
+        return "cac_zero"
+    value = efficiency(item.ltv, item.cac)
+    return None if value is not None and math.isfinite(value) else "not_finite"
+
+
+def left_out_of(inputs: Sequence[PlatformInput]) -> list[LeftOut]:
+    """Each platform without an efficiency, with its figures and reason, in input order."""
+    return [
+        LeftOut(item.platform, why, item.ltv, item.cac, item.daily_budget)
+        for item in inputs
+        if (why := left_out_reason(item)) is not None
+    ]
+
+
 def efficiency(ltv: Money, cac: Money) -> float | None:
     """LTV / CAC; None when CAC is zero or negative (never infinity)."""
     if cac.micros <= 0:

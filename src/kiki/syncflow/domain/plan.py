@@ -19,11 +19,13 @@ from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.syncflow.domain.config import OptimizerConfig
 from kiki.syncflow.domain.efficiency import (
+    LeftOut,
     PlatformEfficiency,
     PlatformInput,
     average_efficiency,
     best_platform,
     cutoff,
+    left_out_of,
     measurable,
     underperformers,
 )
@@ -80,6 +82,10 @@ class CyclePlan:
     underperformers: tuple[Platform, ...]
     shifts: tuple[PlannedShift, ...] = field(default=())
     holds: tuple[Hold, ...] = field(default=())
+    left_out_detail: tuple[LeftOut, ...] = field(default=())  # why each of left_out is
+
+    def why_left_out(self, platform: Platform) -> LeftOut | None:
+        return next((x for x in self.left_out_detail if x.platform is platform), None)
 
 
 def plan_cycle(
@@ -134,6 +140,7 @@ def plan_cycle(
         underperformers=tuple(p.platform for p in losers),
         shifts=tuple(shifts),
         holds=tuple(holds),
+        left_out_detail=tuple(left_out_of(inputs)),
     )
 
 

@@ -114,7 +114,8 @@ def reconcile(
     FencedOutError when the cycle's lease was lost.
     """
     p = _Ports(gateway, ledger, states, audit, notifier, metrics, clock, fence or Fence())
-    transfers = ledger.transfers(client_id=client_id)
+    # Only what reconciling needs (open transfers, transit legs), not the whole history.
+    transfers = ledger.transfers(client_id=client_id, reconciling=True)
     items: list[Reconciled] = []
     transit = balances(transfers).get(IN_TRANSIT, Money.zero())
     if transit.micros != 0:

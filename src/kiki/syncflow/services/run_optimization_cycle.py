@@ -11,7 +11,7 @@ from kiki.core.errors import KikiError, StorageError
 from kiki.core.money import Money
 from kiki.core.platform import Platform
 from kiki.platforms.errors import PlatformError
-from kiki.platforms.ports import PlatformGateway
+from kiki.platforms.ports import PlatformGateway, PlatformReading
 from kiki.syncflow.domain.config import OptimizerConfig
 from kiki.syncflow.domain.efficiency import PlatformInput
 from kiki.syncflow.domain.plan import WindowUsage, plan_cycle
@@ -21,6 +21,7 @@ from kiki.syncflow.ports import (
     ClientStates,
     CycleLeases,
     OptimizerMetrics,
+    PlatformValues,
     ReadingBook,
     ValueSource,
 )
@@ -121,7 +122,9 @@ def _run(
         now=now,
         cac_window_s=cac_window_s,
     )
-    history = p.ledger.transfers(client_id=client_id)
+    # Only the rolling window: nothing older counts against the cap (see window_usage).
+    since = now - timedelta(seconds=config.window_s)
+    history = p.ledger.transfers(client_id=client_id, since=since)
     plan = plan_cycle(inputs, config, usage=window_usage(history, now, config.window_s), now=now)
     for x in plan.platforms:
         p.metrics.observe_efficiency(x.platform, x.efficiency)
@@ -200,27 +203,29 @@ def _read_inputs(
     CAC comes from the value source when it measures one (the client's imported spend), else
     from the gateway.
     """
-    inputs: list[PlatformInput] = []
-    errors: dict[Platform, str] = {}
+    readings: dict[Platform, PlatformReading | PlatformError] = {}
     for platform in gateway.platforms(client_id):
         if not config.enabled(platform):
             continue
         try:
-            reading = gateway.read(client_id, platform, window_s=cac_window_s)
+            readings[platform] = gateway.read(client_id, platform, window_s=cac_window_s)
         except PlatformError as exc:
             metrics.count_platform_error(platform, "read")
-            errors[platform] = str(exc)
+            readings[platform] = exc
+    read = [p for p, r in readings.items() if not isinstance(r, PlatformError)]
+    found = _values(client_id, read, values=values, now=now)
+    inputs: list[PlatformInput] = []
+    errors: dict[Platform, str] = {}
+    for platform, reading in readings.items():
+        if isinstance(reading, PlatformError):
+            errors[platform] = str(reading)
             continue
-        try:
-            ltv = values.platform_ltv(
-                client_id, platform, lookback_days=LTV_LOOKBACK_DAYS, as_of=now
-            )
-            cac = values.platform_cac(
-                client_id, platform, lookback_days=LTV_LOOKBACK_DAYS, as_of=now
-            )
-        except KikiError as exc:
-            errors[platform] = f"LTV/CAC unavailable: {exc}"
+        value = found.get(platform)
+        if isinstance(value, KikiError):
+            errors[platform] = f"LTV/CAC unavailable: {value}"
             ltv = cac = None
+        else:
+            ltv, cac = value or (None, None)
         inputs.append(
             PlatformInput(
                 platform,
@@ -231,6 +236,37 @@ def _read_inputs(
             )
         )
     return inputs, errors
+
+
+def _values(
+    client_id: str, platforms: list[Platform], *, values: ValueSource, now: datetime
+) -> dict[Platform, tuple[Money | None, Money | None] | KikiError]:
+    """Each platform's (LTV, CAC), or the error that kept it unknown: all platforms in one
+    call when the source offers it (whether the client imported data is decided once)."""
+    if not platforms:
+        return {}
+    if isinstance(values, PlatformValues):
+        try:
+            found = values.platform_values(
+                client_id, platforms, lookback_days=LTV_LOOKBACK_DAYS, as_of=now
+            )
+        except KikiError as exc:
+            return dict.fromkeys(platforms, exc)
+        return dict(found)
+    answers: dict[Platform, tuple[Money | None, Money | None] | KikiError] = {}
+    for platform in platforms:
+        try:
+            answers[platform] = (
+                values.platform_ltv(
+                    client_id, platform, lookback_days=LTV_LOOKBACK_DAYS, as_of=now
+                ),
+                values.platform_cac(
+                    client_id, platform, lookback_days=LTV_LOOKBACK_DAYS, as_of=now
+                ),
+            )
+        except KikiError as exc:
+            answers[platform] = exc
+    return answers
 
 
 def window_usage(

@@ -185,7 +185,7 @@ def shift_budget(  # noqa: PLR0911  # one return per outcome of the two-phase tr
         clock=clock,
         fence=fence or Fence(),
     )
-    history = summarize_shifts(ledger.transfers(client_id=client_id))
+    history = summarize_shifts(ledger.transfers(client_id=client_id, shift_id=shift_id))
     done = [r for r in history if r.shift_id == shift_id]
     if done:
         return ShiftOutcome(shift_id, shift, ShiftResult.ALREADY_RECORDED, done[0].status.value)

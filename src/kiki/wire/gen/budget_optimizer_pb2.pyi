@@ -268,3 +268,27 @@ class ClientChangeRequest(_message.Message):
     reason: str
     idempotency_key: str
     def __init__(self, client_id: _Optional[str] = ..., reason: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class ClientSettingsRequest(_message.Message):
+    __slots__ = ("client_id",)
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    client_id: str
+    def __init__(self, client_id: _Optional[str] = ...) -> None: ...
+
+class ChangeClientSettingsRequest(_message.Message):
+    __slots__ = ("client_id", "changes_json", "idempotency_key")
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    CHANGES_JSON_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
+    client_id: str
+    changes_json: str
+    idempotency_key: str
+    def __init__(self, client_id: _Optional[str] = ..., changes_json: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
+
+class ClientSettings(_message.Message):
+    __slots__ = ("client_id", "settings_json")
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    SETTINGS_JSON_FIELD_NUMBER: _ClassVar[int]
+    client_id: str
+    settings_json: str
+    def __init__(self, client_id: _Optional[str] = ..., settings_json: _Optional[str] = ...) -> None: ...

@@ -84,6 +84,16 @@ class BudgetOptimizerServiceStub:
                 request_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientChangeRequest.SerializeToString,
                 response_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientState.FromString,
                 _registered_method=True)
+        self.GetClientSettings = channel.unary_unary(
+                '/kiki.v1.BudgetOptimizerService/GetClientSettings',
+                request_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientSettingsRequest.SerializeToString,
+                response_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientSettings.FromString,
+                _registered_method=True)
+        self.ChangeClientSettings = channel.unary_unary(
+                '/kiki.v1.BudgetOptimizerService/ChangeClientSettings',
+                request_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.ChangeClientSettingsRequest.SerializeToString,
+                response_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientSettings.FromString,
+                _registered_method=True)
 
 
 class BudgetOptimizerServiceServicer:
@@ -157,6 +167,20 @@ class BudgetOptimizerServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetClientSettings(self, request, context):
+        """A client's optimiser settings, as GET /v1/clients/{id}/settings answers them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ChangeClientSettings(self, request, context):
+        """Change some settings, as PATCH /v1/clients/{id}/settings does: audited, idempotent.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_BudgetOptimizerServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -209,6 +233,16 @@ def add_BudgetOptimizerServiceServicer_to_server(servicer, server):
                     servicer.ResumeClient,
                     request_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientChangeRequest.FromString,
                     response_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientState.SerializeToString,
+            ),
+            'GetClientSettings': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetClientSettings,
+                    request_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientSettingsRequest.FromString,
+                    response_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientSettings.SerializeToString,
+            ),
+            'ChangeClientSettings': grpc.unary_unary_rpc_method_handler(
+                    servicer.ChangeClientSettings,
+                    request_deserializer=kiki_dot_v1_dot_budget__optimizer__pb2.ChangeClientSettingsRequest.FromString,
+                    response_serializer=kiki_dot_v1_dot_budget__optimizer__pb2.ClientSettings.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -481,6 +515,60 @@ class BudgetOptimizerService:
             '/kiki.v1.BudgetOptimizerService/ResumeClient',
             kiki_dot_v1_dot_budget__optimizer__pb2.ClientChangeRequest.SerializeToString,
             kiki_dot_v1_dot_budget__optimizer__pb2.ClientState.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetClientSettings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kiki.v1.BudgetOptimizerService/GetClientSettings',
+            kiki_dot_v1_dot_budget__optimizer__pb2.ClientSettingsRequest.SerializeToString,
+            kiki_dot_v1_dot_budget__optimizer__pb2.ClientSettings.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ChangeClientSettings(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/kiki.v1.BudgetOptimizerService/ChangeClientSettings',
+            kiki_dot_v1_dot_budget__optimizer__pb2.ChangeClientSettingsRequest.SerializeToString,
+            kiki_dot_v1_dot_budget__optimizer__pb2.ClientSettings.FromString,
             options,
             channel_credentials,
             insecure,

@@ -27,7 +27,7 @@ CAMPAIGN_FIELDS = (
     "campaign_budget.resource_name, campaign_budget.amount_micros, "
     "campaign_budget.explicitly_shared, customer.currency_code, customer.time_zone"
 )
-CAMPAIGNS = f"SELECT {CAMPAIGN_FIELDS} FROM campaign"  # noqa: S608  # GAQL, constant fields
+CAMPAIGNS = f"SELECT {CAMPAIGN_FIELDS} FROM campaign"  # nosec B608  # noqa: S608  # GAQL, constant fields
 METRICS = (
     "SELECT campaign.id, segments.date, segments.hour, metrics.cost_micros, "
     "metrics.impressions, metrics.clicks, metrics.conversions, metrics.conversions_value "
