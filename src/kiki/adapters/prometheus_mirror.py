@@ -1,6 +1,8 @@
 """The mirror's metrics: a deviation histogram observed a batch at a time (numpy counts into
 the buckets, one lock per batch: prometheus_client's Histogram costs a lock per event) and
-rollbacks by mode. No campaign label: a tenant's campaign ids are not for a shared dashboard."""
+rollbacks by mode. No campaign label: a tenant's campaign ids are not for a shared dashboard.
+The deviation is signed, so the buckets are negative too: as Prometheus has it for such
+histograms, no ``_sum`` or ``_count`` is exported (the ``+Inf`` bucket is the count)."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ idempotent where they change something. A thin wrapper: every method calls ``Ser
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -290,9 +290,13 @@ class TenantServices:
         )
 
     # -- the real-to-sim mirror ----------------------------------------------------------------
-    def mirror_events(self, tenant: Tenant, events: EventBatch) -> DecisionBatch:
-        """Decide a batch; campaigns of other tenants' clients answer UNKNOWN_CAMPAIGN."""
-        return self.services.mirror_events(events, clients=self.clients(tenant))
+    def mirror_events(
+        self, tenant: Tenant, events: EventBatch, *, clients: Collection[str] | None = None
+    ) -> DecisionBatch:
+        """Decide a batch; campaigns of other tenants' clients answer UNKNOWN_CAMPAIGN.
+        ``clients``: the tenant's, as the caller read them lately (else read now)."""
+        mine = self.clients(tenant) if clients is None else clients
+        return self.services.mirror_events(events, clients=mine)
 
     # -- campaigns ---------------------------------------------------------------------------
     def campaigns(self, tenant: Tenant, client_id: str) -> CampaignList:

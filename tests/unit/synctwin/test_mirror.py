@@ -128,6 +128,10 @@ def test_a_shortfall_after_warm_up_rolls_back_exactly_once(tmp_path: Path) -> No
         )
         == 1.0
     )
+    metrics = h.services.ports.metrics
+    judged = metrics.value("synctwin_mirror_deviation_bucket", {"le": "+Inf"})  # type: ignore[attr-defined]
+    assert judged == 4 + actions.count(MirrorAction.ALREADY_ROLLED_BACK)  # taken, past warm-up
+    assert metrics.value("synctwin_mirror_deviation_bucket", {"le": "-0.15"}) >= 1  # type: ignore[attr-defined]
     [verdict] = h.services.mirror_verdicts()
     assert (verdict.campaign_id, verdict.action) == (campaign_id, MirrorAction.ROLLED_BACK)
     assert verdict.settled_at is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -15,7 +16,7 @@ from kiki.core.errors import InvalidInputError, KikiError
 from kiki.core.money import Money
 from kiki.syncflow.services.run_optimization_cycle import LTV_LOOKBACK_DAYS
 from kiki.syncnotify.alert import Alert, Severity
-from kiki.synctwin.domain.mirror import DecisionBatch
+from kiki.synctwin.domain.mirror import DecisionBatch, EventBatch
 from kiki.views import flow
 from kiki.wire import convert, gate_convert, mirror_convert
 from kiki.wire.gen import budget_optimizer_pb2 as bo
@@ -186,6 +187,7 @@ class BudgetOptimizerServicer(bo_grpc.BudgetOptimizerServiceServicer):
 
 
 _LOOKAHEAD = 2  # MirrorBidStream: batches decoded ahead of the answers
+_CLIENTS_TTL_S = 1.0  # MirrorBidStream: a tenant's clients are read again after this long
 
 
 class SyncTwinServicer(tw_grpc.SyncTwinServiceServicer):
@@ -252,11 +254,19 @@ class SyncTwinServicer(tw_grpc.SyncTwinServiceServicer):
         mirror's Redis round trip overlaps the protobuf work (up to two batches ahead)."""
         tenant = caller()
         decided: deque[Future[DecisionBatch]] = deque()
+        known: list[tuple[float, list[str]]] = []  # when the tenant's clients were read, which
+
+        def decide(events: EventBatch) -> DecisionBatch:  # on the worker, one at a time
+            now = time.monotonic()
+            if not known or now - known[-1][0] > _CLIENTS_TTL_S:
+                known[:] = [(now, self.tenancy.clients(tenant))]
+            return self.tenancy.mirror_events(tenant, events, clients=known[-1][1])
+
         with ThreadPoolExecutor(1, thread_name_prefix="mirror") as worker:
             try:
                 for batch in request_iterator:
                     events = mirror_convert.events_from(batch)
-                    decided.append(worker.submit(self.tenancy.mirror_events, tenant, events))
+                    decided.append(worker.submit(decide, events))
                     while len(decided) > _LOOKAHEAD:
                         yield mirror_convert.decisions_to(decided.popleft().result())
                 while decided:
