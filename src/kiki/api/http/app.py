@@ -12,19 +12,17 @@ from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, StrictBool
-from starlette.exceptions import HTTPException
 
 from kiki.api.health import ServiceState
 from kiki.api.http.bodies import LaunchBody, SimulationBody, json_object, publish, request_body
-from kiki.api.http.errors import http_error, internal_error, kiki_error, validation_error
+from kiki.api.http.errors import install_error_handlers
 from kiki.api.http.limits import BodySizeLimit
 from kiki.application import inputs
 from kiki.application.tenancy import TenantServices
-from kiki.core.errors import InvalidInputError, KikiError
+from kiki.core.errors import InvalidInputError
 from kiki.core.platform import Platform
 from kiki.tenancy.keys import Tenant
 from kiki.views import campaigns as campaign_views
@@ -74,15 +72,6 @@ IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
 JsonObject = Annotated[dict[str, Any], Depends(json_object)]  # its schema: openapi_extra
 
 
-def _answer_errors(api: FastAPI, *, max_body_bytes: int) -> None:
-    """Every refusal and failure in KIKI's one error shape, and bodies bounded in size."""
-    api.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
-    api.add_exception_handler(KikiError, kiki_error)
-    api.add_exception_handler(RequestValidationError, validation_error)
-    api.add_exception_handler(HTTPException, http_error)
-    api.add_exception_handler(Exception, internal_error)
-
-
 def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
     """The HTTP API over ``tenancy``; ``state`` answers the health probes."""
     api = FastAPI(
@@ -91,7 +80,9 @@ def create_app(tenancy: TenantServices, state: ServiceState) -> FastAPI:
         description="Move advertising money safely across six ad platforms.",
     )
     services = tenancy.services
-    _answer_errors(api, max_body_bytes=services.ports.settings.max_body_bytes)
+    api.add_middleware(BodySizeLimit, max_bytes=services.ports.settings.max_body_bytes)
+    install_error_handlers(api)
+
     api.state.tenancy = tenancy
     _publish_schemas(api)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
@@ -114,3 +114,11 @@ async def validation_error(_request: Request, exc: Exception) -> JSONResponse:
     field = field or "body"
     message = scrub(f"{field}: {first.get('msg', 'is invalid')}")
     return JSONResponse(error_body("invalid_input", message, field), status_code=422)
+
+
+def install_error_handlers(api: FastAPI) -> None:
+    """Every error of ``api`` answered in the one shape, through the one sanitising layer."""
+    api.add_exception_handler(KikiError, kiki_error)
+    api.add_exception_handler(RequestValidationError, validation_error)
+    api.add_exception_handler(HTTPException, http_error)
+    api.add_exception_handler(Exception, internal_error)
