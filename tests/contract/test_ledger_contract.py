@@ -49,10 +49,10 @@ def leg(
     at: datetime = T0,
     corrects: str | None = None,
 ) -> Transfer:
-    return Transfer(
-        transfer_id=f"{shift}:{suffix}",
+    return Transfer(  # ids in the client's namespace, as the cycle's and as a remote ledger asks
+        transfer_id=f"{client}/{shift}:{suffix}",
         client_id=client,
-        shift_id=shift,
+        shift_id=f"{client}/{shift}",
         kind=kind,
         source=source,
         destination=destination,
@@ -114,7 +114,7 @@ def test_balances_sum_to_zero_and_a_rollback_corrects_without_editing(ledger: Le
         IN_TRANSIT,
         "budget:PLATFORM_META",
         shift="s2",
-        corrects="s2:out",
+        corrects="acme/s2:out",
     )
     out2 = leg("out", TransferKind.SHIFT_OUT, "budget:PLATFORM_META", IN_TRANSIT, shift="s2")
     for t in (OUT, IN, out2, back):
@@ -127,8 +127,8 @@ def test_balances_sum_to_zero_and_a_rollback_corrects_without_editing(ledger: Le
         IN_TRANSIT: Money(0),
     }
     assert [(s.shift_id, s.status.value) for s in summarize_shifts(ledger.transfers())] == [
-        ("s1", "APPLIED"),
-        ("s2", "ROLLED_BACK"),
+        ("acme/s1", "APPLIED"),
+        ("acme/s2", "ROLLED_BACK"),
     ]
 
 
@@ -153,9 +153,9 @@ def test_a_two_phase_shift_keeps_its_budgets_before_and_only_its_posting_moves_m
     ledger: Ledger,
 ) -> None:
     pending = Transfer(
-        transfer_id="s9:pending",
+        transfer_id="acme/s9:pending",
         client_id="acme",
-        shift_id="s9",
+        shift_id="acme/s9",
         kind=TransferKind.PENDING,
         source="budget:PLATFORM_META",
         destination="budget:PLATFORM_TIKTOK",
@@ -175,9 +175,9 @@ def test_a_two_phase_shift_keeps_its_budgets_before_and_only_its_posting_moves_m
     assert balances(ledger.transfers()) == {}
     assert [s.status.value for s in summarize_shifts(ledger.transfers())] == ["PENDING"]
     posted = Transfer(
-        transfer_id="s9:post",
+        transfer_id="acme/s9:post",
         client_id="acme",
-        shift_id="s9",
+        shift_id="acme/s9",
         kind=TransferKind.POSTED,
         source=pending.source,
         destination=pending.destination,
@@ -195,7 +195,8 @@ def test_a_two_phase_shift_keeps_its_budgets_before_and_only_its_posting_moves_m
 
 
 def two_phase(shift: str, at: datetime, resolution: TransferKind | None) -> list[Transfer]:
-    """A pending META -> TikTok shift, and its resolution unless None."""
+    """A pending META -> TikTok shift of acme's, and its resolution unless None."""
+    shift = f"acme/{shift}"
     pending = Transfer(
         transfer_id=f"{shift}:pending",
         client_id="acme",
@@ -240,7 +241,7 @@ def test_reconciling_reads_only_what_the_reconciler_needs(ledger: Ledger) -> Non
     ledger.record(other[0])
     view = ledger.transfers(client_id="acme", reconciling=True)
     assert view == reconciling_view(history)
-    assert [t.shift_id for t in view] == ["s1", "open", "later", "later"]
+    assert [t.shift_id for t in view] == ["acme/s1", "acme/open", "acme/later", "acme/later"]
     # what the reconciler computes from it is what it computes from the whole history
     assert unresolved(view) == unresolved(history)
     assert balances(view).get(IN_TRANSIT) == balances(history).get(IN_TRANSIT)
@@ -256,6 +257,6 @@ def test_transfers_of_one_shift_and_of_a_window(ledger: Ledger) -> None:
     ]
     for t in history:
         ledger.record(t)
-    assert ledger.transfers(client_id="acme", shift_id="b") == history[2:]
-    assert ledger.transfers(client_id="acme", shift_id="zzz") == []
+    assert ledger.transfers(client_id="acme", shift_id="acme/b") == history[2:]
+    assert ledger.transfers(client_id="acme", shift_id="acme/zzz") == []
     assert ledger.transfers(client_id="acme", since=T0 + timedelta(hours=1)) == history[2:]

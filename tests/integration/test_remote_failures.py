@@ -35,9 +35,9 @@ ALERT = Alert(Severity.WARNING, "Platform unavailable", "Meta API down", "acme")
 
 def transfer(client_id: str) -> Transfer:
     return Transfer(
-        transfer_id="s1:out",
+        transfer_id=f"{client_id}/s1:out",
         client_id=client_id,
-        shift_id="s1",
+        shift_id=f"{client_id}/s1",
         kind=TransferKind.SHIFT_OUT,
         source="budget:PLATFORM_META",
         destination=IN_TRANSIT,

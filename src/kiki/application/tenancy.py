@@ -129,18 +129,21 @@ class TenantServices:
     def record_transfer(self, tenant: Tenant, transfer: Transfer) -> bool:
         """Record a transfer sent from outside; where this process knows the client's platforms,
         its accounts must be theirs (or transit): InvalidInputError naming the field otherwise.
-        (A SyncLedger deployed on its own knows no platforms: the accounts' form is checked.)"""
+        (A SyncLedger deployed on its own knows no platforms: the accounts' form is checked.)
+        Its ids live in the client's own namespace (``{client_id}/…``, as the cycle's are), so
+        another tenant's ids can neither collide with the caller's nor be probed for."""
         client_id = self.client(tenant, transfer.client_id)
         try:
-            held = set(self._ports.gateway.platforms(client_id))
+            held: set[Platform] | None = set(self._ports.gateway.platforms(client_id))
         except UnknownClientError:
-            return self._ports.ledger.record(transfer)
+            held = None
         for name in ("source", "destination", "bound_for"):
             account = getattr(transfer, name)
-            if account is None or account == IN_TRANSIT:
+            if held is None or account is None or account == IN_TRANSIT:
                 continue
             if account_platform(account) not in held:
                 raise InvalidInputError(name, f"{account!r} is not an account of {client_id}")
+        _in_namespace(transfer, client_id)
         return self._ports.ledger.record(transfer)
 
     def send_alert(self, tenant: Tenant, alert: Alert) -> None:
@@ -432,3 +435,12 @@ def _required(key: str | None, purpose: str) -> str:
     if key is None:
         raise InvalidInputError("Idempotency-Key", f"is required {purpose}")
     return key
+
+
+def _in_namespace(transfer: Transfer, client_id: str) -> None:
+    """A transfer's ids (and the one it corrects) must begin with ``{client_id}/``."""
+    prefix = f"{client_id}/"
+    for name in ("transfer_id", "shift_id", "corrects"):
+        value = getattr(transfer, name)
+        if value is not None and not value.startswith(prefix):
+            raise InvalidInputError(name, f"must begin with {prefix!r} (the client's namespace)")

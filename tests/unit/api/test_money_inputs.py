@@ -72,9 +72,9 @@ def test_http_settings_out_of_range_answer_422_naming_the_field(
 
 def transfer(**overrides: Any) -> bo.Transfer:
     fields: dict[str, Any] = {
-        "transfer_id": "ext-1:pending",
+        "transfer_id": f"{CLIENT}/ext-1:pending",
         "client_id": CLIENT,
-        "shift_id": "ext-1",
+        "shift_id": f"{CLIENT}/ext-1",
         "kind": "PENDING",
         "source_account": "budget:PLATFORM_META",
         "destination_account": "budget:PLATFORM_TIKTOK",
@@ -136,3 +136,46 @@ def test_grpc_record_transfer_refuses_a_platform_the_client_has_not(
         bo.BudgetReallocationRequest(transfer=transfer()), metadata=metadata(service)
     )
     assert recorded.recorded  # the same transfer for a client with both platforms is taken
+
+
+def test_transfer_ids_live_in_the_clients_namespace_so_another_tenants_cannot_be_probed(
+    service: Service, stub: bo_grpc.BudgetOptimizerServiceStub
+) -> None:
+    acme = stub.RecordBudgetReallocation(
+        bo.BudgetReallocationRequest(transfer=transfer()), metadata=metadata(service)
+    )
+    assert acme.recorded
+    globex = (("authorization", f"Bearer {service.globex_key}"),)
+    # globex names acme's transfer id for its own client: refused as its own bad input, the
+    # same answer whether or not acme has such a transfer (never ALREADY_EXISTS)
+    answers = []
+    for taken in (f"{CLIENT}/ext-1", f"{CLIENT}/never-recorded"):
+        with pytest.raises(grpc.RpcError) as refused:
+            stub.RecordBudgetReallocation(
+                bo.BudgetReallocationRequest(
+                    transfer=transfer(
+                        client_id="globex-shop", transfer_id=f"{taken}:pending", shift_id=taken
+                    )
+                ),
+                metadata=globex,
+            )
+        answers.append((refused.value.code(), refused.value.details()))
+    assert answers[0] == answers[1]
+    assert answers[0][0] is grpc.StatusCode.INVALID_ARGUMENT
+    assert "transfer_id" in (answers[0][1] or "")
+    # in its own namespace the same suffix is globex's own transfer, not a collision
+    own = stub.RecordBudgetReallocation(
+        bo.BudgetReallocationRequest(
+            transfer=transfer(
+                client_id="globex-shop",
+                transfer_id="globex-shop/ext-1:pending",
+                shift_id="globex-shop/ext-1",
+            )
+        ),
+        metadata=globex,
+    )
+    assert own.recorded
+    assert [t.client_id for t in service.services.ports.ledger.transfers()] == [
+        CLIENT,
+        "globex-shop",
+    ]
