@@ -73,7 +73,19 @@ BENCHMARKS = (
     Bench("bench_startup", ("--runs", "5")),
     Bench("bench_chaos", ("--clients", "50")),
     Bench("bench_gate_learning", ("--decisions", "500")),
-    Bench("bench_live_adapters", ("--clients", "10", "--latency-ms", "20")),
+    Bench(
+        "bench_live_adapters",
+        ("--clients", "10", "--latency-ms", "20"),
+        ("--clients", "30"),  # 100 ms a call; 100 clients take about eight minutes here
+    ),
+    Bench(
+        "bench_cycle_concurrency",
+        ("--clients", "200", "--serial", "20"),
+        # all 10,000 at 16 and 64 take about twenty minutes here: 2,000, scaled to 10,000
+        ("--clients", "2000", "--serial", "100"),
+    ),
+    Bench("bench_mirror", ("--campaigns", "200", "--batches", "20")),
+    Bench("mirror_false_alarms", ("--campaigns", "100")),
 )
 
 
