@@ -139,7 +139,15 @@ def commit() -> str:
 
     head = git("rev-parse", "--short", "HEAD") or "unknown"
     # the README is rewritten by this very command: only the code makes a run "dirty"
-    changed = git("status", "--porcelain", "--untracked-files=no", "--", "src", "benchmarks")
+    changed = git(
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+        "--",
+        "src",
+        "benchmarks",
+        ":(exclude)benchmarks/results",  # the figures themselves are not code
+    )
     return f"{head}{'+dirty' if changed else ''}"
 
 
