@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextvars
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, NoReturn, TypeVar
 
 import grpc
@@ -121,22 +122,30 @@ class ApiKeyInterceptor(grpc.ServerInterceptor):
             return handler
 
         def authenticated(request: Any, context: grpc.ServicerContext) -> Any:
-            metadata = {k: v for k, v in context.invocation_metadata() if isinstance(v, str)}
-            try:
-                tenant = tenancy.authenticate(metadata.get("authorization"))
-            except KikiError as exc:
-                abort(context, exc)
-            token = _CALLER.set(tenant)
-            try:
+            with _as_caller(tenancy, context):
                 return inner(request, context)
-            finally:
-                _CALLER.reset(token)
 
         return grpc.unary_unary_rpc_method_handler(
             authenticated,
             request_deserializer=handler.request_deserializer,
             response_serializer=handler.response_serializer,
         )
+
+
+@contextmanager
+def _as_caller(tenancy: TenantServices, context: grpc.ServicerContext) -> Iterator[None]:
+    """The call's tenant from its ``authorization`` metadata, set as the caller while the
+    method runs (aborting the call with the error's code when the key is not valid)."""
+    metadata = {k: v for k, v in context.invocation_metadata() if isinstance(v, str)}
+    try:
+        tenant = tenancy.authenticate(metadata.get("authorization"))
+    except KikiError as exc:
+        abort(context, exc)
+    token = _CALLER.set(tenant)
+    try:
+        yield
+    finally:
+        _CALLER.reset(token)
 
 
 def _authenticated_stream(
@@ -147,16 +156,8 @@ def _authenticated_stream(
     inner: Callable[[Iterator[Any], grpc.ServicerContext], Iterator[Any]] = handler.stream_stream  # type: ignore[assignment]  # checked by the caller
 
     def authenticated(requests: Iterator[Any], context: grpc.ServicerContext) -> Iterator[Any]:
-        metadata = {k: v for k, v in context.invocation_metadata() if isinstance(v, str)}
-        try:
-            tenant = tenancy.authenticate(metadata.get("authorization"))
-        except KikiError as exc:
-            abort(context, exc)
-        token = _CALLER.set(tenant)
-        try:
+        with _as_caller(tenancy, context):
             yield from inner(requests, context)
-        finally:
-            _CALLER.reset(token)
 
     return grpc.stream_stream_rpc_method_handler(
         authenticated,
